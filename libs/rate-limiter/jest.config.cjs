@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  displayName: 'rate-limiter',
+  rootDir: __dirname,
+};
