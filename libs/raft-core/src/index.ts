@@ -5,3 +5,6 @@ export * from './kernel/storage';
 export * from './kernel/status';
 export * from './actor';
 export * from './session';
+export * from './kernel/raft';
+export * from './kernel/config';
+export * from './kernel/quorum';

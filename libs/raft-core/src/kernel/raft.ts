@@ -1,0 +1,1005 @@
+import { allMembers, decodeConfig, EMPTY_CONFIG, isVoter } from './config';
+import {
+  InvalidConfigChangeError,
+  KernelUsageError,
+  LeaderTransferInProgressError,
+  NoLeaderError,
+  NotLeaderError,
+} from './errors';
+import { RaftLog } from './log';
+import { resolveOptions, type RaftOptions, type ResolvedOptions } from './options';
+import { Progress } from './progress';
+import { committedIndex, isQuorumActive, jointVote } from './quorum';
+import { ReadIndexQueue, type PendingRead } from './read-index';
+import type { PeerProgress, RaftStatus } from './status';
+import type {
+  AppendRequest,
+  AppendResponse,
+  ConfigState,
+  Entry,
+  EntryType,
+  HardState,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  IncomingSnapshotChunk,
+  Message,
+  NodeId,
+  ProposeForward,
+  ReadFailure,
+  ReadIndexRequest,
+  ReadIndexResponse,
+  ReadState,
+  Ready,
+  RecoveredState,
+  Role,
+  SnapshotMeta,
+  SnapshotRequest,
+  SnapshotResponse,
+  SoftState,
+  VoteRequest,
+  VoteResponse,
+} from './types';
+
+/** Result of a proposal: where it landed on the leader, or that it was forwarded. */
+export type ProposeResult = { readonly index: number; readonly term: number } | { readonly forwarded: true };
+
+/** A proposal payload with its entry type (used for forwarding and batching). */
+interface ProposalPayload {
+  readonly type: EntryType;
+  readonly data: Uint8Array;
+}
+
+const NO_DATA = new Uint8Array(0);
+
+/**
+ * The Raft kernel: a pure, deterministic state machine. Inputs are `tick`, `step`,
+ * `propose`, `readIndex` and `transferLeadership`; outputs are collected in a `Ready`
+ * that the host carries out in order (persist → install snapshot → send → apply → serve
+ * reads) before calling `advance`. Nothing in here performs I/O, reads a clock or draws
+ * ambient randomness: the host injects ticks and a seeded random source.
+ *
+ * At most one Ready is outstanding at a time; inputs may still be fed while the host is
+ * working on it (their effects go into the next Ready).
+ */
+export class RaftKernel {
+  readonly id: NodeId;
+  private readonly opts: ResolvedOptions;
+  private readonly log: RaftLog;
+
+  private term: number;
+  private vote: NodeId | null;
+  private role: Role = 'follower';
+  private leaderId: NodeId | null = null;
+
+  /** Configuration history: `configs[k]` took effect at `configIndexes[k]`. The last is current. */
+  private configs: ConfigState[] = [];
+  private configIndexes: number[] = [];
+
+  // Timers, in ticks.
+  private now = 0;
+  private electionElapsed = 0;
+  private heartbeatElapsed = 0;
+  private randomizedElectionTimeout = 0;
+
+  // Candidate state.
+  private votes = new Map<NodeId, boolean>();
+
+  // Leader state.
+  private progress = new Map<NodeId, Progress>();
+  private heartbeatSeq = 0;
+  private readonly heartbeatSentTick = new Map<number, number>();
+  private readonly reads = new ReadIndexQueue();
+  private readsAwaitingCommit: { ctx: string; requester: NodeId; lease: boolean }[] = [];
+  private leadTransferee: NodeId | null = null;
+  private needBroadcast = false;
+  private commitToBroadcast = false;
+  /** Reads that arrived since the last Ready; they share one heartbeat round. */
+  private readBatch: { ctx: string; index: number; requester: NodeId }[] = [];
+
+  // Follower state.
+  /** A snapshot being received; chunks are only combined when they come from one leader. */
+  private incomingSnapshot: { meta: SnapshotMeta; from: NodeId; nextOffset: number } | null = null;
+  private readonly remoteReads = new Set<string>();
+
+  // Effects for the next Ready.
+  private msgs: Message[] = [];
+  private readStates: ReadState[] = [];
+  private readFailures: ReadFailure[] = [];
+  private snapshotChunks: IncomingSnapshotChunk[] = [];
+  private pendingInstall: SnapshotMeta | null = null;
+
+  // What the host has been told, to report only changes.
+  private persistedHard: HardState;
+  private reportedSoft: SoftState = { role: 'follower', leaderId: null };
+  private outstanding: Ready | null = null;
+
+  constructor(options: RaftOptions, recovered: RecoveredState) {
+    this.opts = resolveOptions(options);
+    this.id = options.id;
+    this.term = recovered.hardState.term;
+    this.vote = recovered.hardState.vote;
+    this.log = new RaftLog(recovered.snapshot, recovered.entries, recovered.hardState.commit);
+    this.persistedHard = { term: this.term, vote: this.vote, commit: this.log.committed };
+    this.configs = [recovered.snapshot?.config ?? recovered.bootstrapConfig ?? EMPTY_CONFIG];
+    this.configIndexes = [this.log.snapshotIndex];
+    for (const e of recovered.entries) if (e.type === 'config') this.pushConfig(e);
+    this.resetElectionTimer();
+  }
+
+  // ───────────────────────────── inputs ─────────────────────────────
+
+  /** Advances logical time by one tick. */
+  tick(): void {
+    this.now++;
+    if (this.role === 'leader') this.tickLeader();
+    else this.tickElection();
+  }
+
+  /** Feeds one message received from a peer. */
+  step(m: Message): void {
+    if (m.to !== this.id) return;
+    if (m.term > this.term) {
+      if (m.type === 'vote' && !m.transfer && this.inLease()) {
+        // §6 (disruptive servers): we heard from a live leader less than an election
+        // timeout ago, so a candidate asking for votes is most likely removed or
+        // partitioned; ignore it without adopting its term.
+        return;
+      }
+      if (m.type === 'vote' && m.pre) {
+        // A PreVote carries the term the sender *would* use; it never changes ours.
+      } else if (m.type === 'voteResp' && m.pre && m.granted) {
+        // Granted PreVotes echo the future term; not a reason to step down.
+      } else {
+        const leader = m.type === 'app' || m.type === 'heartbeat' || m.type === 'snap' ? m.from : null;
+        this.becomeFollower(m.term, leader);
+      }
+    } else if (m.term < this.term) {
+      this.stepStale(m);
+      return;
+    }
+
+    switch (m.type) {
+      case 'vote':
+        return this.handleVote(m);
+      case 'voteResp':
+        return this.handleVoteResp(m);
+      case 'app':
+        return this.handleAppend(m);
+      case 'appResp':
+        return this.handleAppendResp(m);
+      case 'heartbeat':
+        return this.handleHeartbeat(m);
+      case 'heartbeatResp':
+        return this.handleHeartbeatResp(m);
+      case 'snap':
+        return this.handleSnapshot(m);
+      case 'snapResp':
+        return this.handleSnapshotResp(m);
+      case 'timeoutNow':
+        return this.handleTimeoutNow();
+      case 'readIndex':
+        return this.handleReadIndexRequest(m);
+      case 'readIndexResp':
+        return this.handleReadIndexResp(m);
+      case 'propose':
+        return this.handleForwardedProposal(m);
+    }
+  }
+
+  /** Proposes one command. See {@link ProposeResult}. */
+  propose(data: Uint8Array): ProposeResult {
+    return this.proposeBatch([data]);
+  }
+
+  /** Proposes several commands; they get consecutive indexes. Returns the first. */
+  proposeBatch(datas: readonly Uint8Array[]): ProposeResult {
+    return this.proposePayloads(datas.map((data) => ({ type: 'normal' as const, data })));
+  }
+
+  /**
+   * Requests a linearizable read; the answer arrives in a later Ready as a ReadState (serve
+   * it once the state machine has applied its index) or a ReadFailure. `ctx` must be unique.
+   * In `lease` mode the leader answers from its lease without a heartbeat round; this
+   * relies on bounded clock drift (see {@link RaftOptions.leaseDriftTicks}).
+   */
+  readIndex(ctx: string, mode: 'safe' | 'lease' = 'safe'): void {
+    if (this.role === 'leader') {
+      this.leaderRead(ctx, this.id, mode === 'lease');
+      return;
+    }
+    if (this.leaderId === null) {
+      this.readFailures.push({ ctx, reason: 'no-leader' });
+      return;
+    }
+    this.remoteReads.add(ctx);
+    this.send<ReadIndexRequest>({ type: 'readIndex', from: this.id, to: this.leaderId, term: this.term, ctx });
+  }
+
+  /** Starts handing leadership to `to` (thesis §3.10). Proposals are refused meanwhile. */
+  transferLeadership(to: NodeId): void {
+    if (this.role !== 'leader') throw new NotLeaderError(this.leaderId);
+    if (to === this.id) return;
+    if (!isVoter(this.config(), to)) throw new InvalidConfigChangeError(`${to} is not a voter`);
+    this.leadTransferee = to;
+    // Reuse the election timer as the transfer deadline.
+    this.electionElapsed = 0;
+    const pr = this.progress.get(to)!;
+    if (pr.match === this.log.lastIndex()) this.sendTimeoutNow(to);
+    else this.sendAppend(to, pr);
+  }
+
+  /** Metadata for a state-machine snapshot at `index` (which must be applied). */
+  snapshotMetaAt(index: number): SnapshotMeta {
+    if (index > this.log.applied) throw new KernelUsageError(`index ${index} is not applied yet`);
+    const term = this.log.termAt(index);
+    if (term === undefined) throw new KernelUsageError(`index ${index} is not in the log`);
+    return { index, term, config: this.configAt(index) };
+  }
+
+  /** The host durably stored a snapshot `meta`: drop the in-memory log it covers. */
+  compact(meta: SnapshotMeta): void {
+    this.log.compact(meta);
+    this.trimConfigHistory(meta);
+  }
+
+  // ───────────────────────────── outputs ─────────────────────────────
+
+  hasReady(): boolean {
+    if (this.outstanding) return false;
+    return (
+      this.needBroadcast ||
+      this.readBatch.length > 0 ||
+      this.msgs.length > 0 ||
+      this.log.handedIndex < this.log.lastIndex() ||
+      this.log.committed > this.log.applied ||
+      this.readStates.length > 0 ||
+      this.readFailures.length > 0 ||
+      this.snapshotChunks.length > 0 ||
+      this.pendingInstall !== null ||
+      this.hardStateChanged() ||
+      this.softStateChanged()
+    );
+  }
+
+  /** Collects pending effects. The host must carry them out in the order documented on {@link Ready}. */
+  ready(): Ready {
+    if (this.outstanding) throw new KernelUsageError('ready() called before advance() of the previous Ready');
+    if (this.needBroadcast) this.broadcastAppend();
+    if (this.readBatch.length > 0) this.flushReadBatch();
+    const entries = this.log.unhanded();
+    const hardChanged = this.hardStateChanged();
+    const softChanged = this.softStateChanged();
+    const install = this.pendingInstall;
+    // Everything up to lastIndex is durable or in this Ready (persisted before applying).
+    const applyFrom = this.log.applied + 1;
+    const committedEntries = this.log.committed >= applyFrom ? this.log.slice(applyFrom, this.log.committed + 1) : [];
+    const rd: Ready = {
+      softState: softChanged ? { role: this.role, leaderId: this.leaderId } : null,
+      hardState: hardChanged ? { term: this.term, vote: this.vote, commit: this.log.committed } : null,
+      entries,
+      snapshotChunks: this.snapshotChunks,
+      installSnapshot: install,
+      messages: this.msgs,
+      committedEntries,
+      readStates: this.readStates,
+      readFailures: this.readFailures,
+    };
+    if (entries.length > 0) this.log.handedIndex = entries[entries.length - 1]!.index;
+    if (rd.softState) this.reportedSoft = rd.softState;
+    this.msgs = [];
+    this.readStates = [];
+    this.readFailures = [];
+    this.snapshotChunks = [];
+    this.pendingInstall = null;
+    this.outstanding = rd;
+    return rd;
+  }
+
+  /** Acknowledges that every effect of `rd` was carried out. */
+  advance(rd: Ready): void {
+    if (rd !== this.outstanding) throw new KernelUsageError('advance() called with a Ready that is not outstanding');
+    this.outstanding = null;
+    if (rd.hardState) this.persistedHard = rd.hardState;
+    if (rd.entries.length > 0) {
+      const last = rd.entries[rd.entries.length - 1]!;
+      this.log.stableTo(last.index, last.term);
+    }
+    if (rd.committedEntries.length > 0) {
+      this.log.applied = Math.max(this.log.applied, rd.committedEntries[rd.committedEntries.length - 1]!.index);
+    }
+    // The leader counts its own vote for an entry only once the entry is durable here.
+    if (this.role === 'leader' && rd.entries.length > 0) this.maybeCommit();
+  }
+
+  // ───────────────────────────── queries ─────────────────────────────
+
+  status(): RaftStatus {
+    let progress: Record<NodeId, PeerProgress> | null = null;
+    if (this.role === 'leader') {
+      progress = {};
+      for (const [id, pr] of this.progress) {
+        progress[id] = {
+          match: id === this.id ? this.log.stableIndex : pr.match,
+          next: pr.next,
+          state: pr.state,
+          inflight: pr.inflightCount(),
+          recentActive: id === this.id || pr.recentActive,
+          ticksSinceContact: id === this.id ? 0 : this.now - pr.lastContactTick,
+          learner: pr.learner,
+        };
+      }
+    }
+    return {
+      id: this.id,
+      role: this.role,
+      term: this.term,
+      vote: this.vote,
+      leaderId: this.leaderId,
+      commit: this.log.committed,
+      applied: this.log.applied,
+      firstIndex: this.log.firstIndex(),
+      lastIndex: this.log.lastIndex(),
+      snapshotIndex: this.log.snapshotIndex,
+      snapshotTerm: this.log.snapshotTerm,
+      config: this.config(),
+      progress,
+      leadTransferee: this.leadTransferee,
+    };
+  }
+
+  termAt(index: number): number | undefined {
+    return this.log.termAt(index);
+  }
+
+  entries(lo: number, hi: number): Entry[] {
+    return this.log.slice(lo, hi);
+  }
+
+  // ───────────────────────────── roles ─────────────────────────────
+
+  private becomeFollower(term: number, leader: NodeId | null): void {
+    const wasLeader = this.role === 'leader';
+    if (term !== this.term) {
+      this.term = term;
+      this.vote = null;
+    }
+    this.role = 'follower';
+    this.setLeader(leader);
+    this.resetElectionTimer();
+    if (wasLeader) this.abandonLeadership();
+  }
+
+  private becomePreCandidate(): void {
+    this.role = 'precandidate';
+    this.setLeader(null);
+    this.votes = new Map([[this.id, true]]);
+    this.resetElectionTimer();
+  }
+
+  private becomeCandidate(): void {
+    this.role = 'candidate';
+    this.term++;
+    this.vote = this.id;
+    this.setLeader(null);
+    this.votes = new Map([[this.id, true]]);
+    this.resetElectionTimer();
+  }
+
+  private becomeLeader(): void {
+    this.role = 'leader';
+    this.setLeader(this.id);
+    this.leadTransferee = null;
+    this.heartbeatElapsed = 0;
+    this.electionElapsed = 0;
+    this.progress = new Map();
+    this.rebuildProgress();
+    // §5.4.2 / §8: a no-op in the new term lets the leader commit (and so learn the
+    // commit index of) everything before it, and is what ReadIndex waits for.
+    this.appendLocal([{ type: 'noop', data: NO_DATA }]);
+  }
+
+  private abandonLeadership(): void {
+    for (const r of this.reads.drain()) this.failRead(r.ctx, r.requester, 'stepped-down');
+    for (const r of this.readBatch) this.failRead(r.ctx, r.requester, 'stepped-down');
+    this.readBatch = [];
+    this.commitToBroadcast = false;
+    for (const r of this.readsAwaitingCommit) this.failRead(r.ctx, r.requester, 'stepped-down');
+    this.readsAwaitingCommit = [];
+    this.progress = new Map();
+    this.leadTransferee = null;
+    this.needBroadcast = false;
+    this.heartbeatSentTick.clear();
+  }
+
+  private setLeader(leader: NodeId | null): void {
+    if (leader !== this.leaderId) {
+      // Reads forwarded to a leader we no longer follow will never be answered.
+      for (const ctx of this.remoteReads) this.readFailures.push({ ctx, reason: 'not-leader' });
+      this.remoteReads.clear();
+    }
+    this.leaderId = leader;
+  }
+
+  // ───────────────────────────── elections ─────────────────────────────
+
+  private tickElection(): void {
+    this.electionElapsed++;
+    if (this.electionElapsed >= this.randomizedElectionTimeout && this.promotable()) {
+      this.campaign(this.opts.preVote ? 'pre' : 'real', false);
+    }
+  }
+
+  /** Only a voter of the current configuration may become leader (learners and removed servers never campaign). */
+  private promotable(): boolean {
+    return isVoter(this.config(), this.id);
+  }
+
+  private campaign(kind: 'pre' | 'real', transfer: boolean): void {
+    if (kind === 'pre') this.becomePreCandidate();
+    else this.becomeCandidate();
+    const term = kind === 'pre' ? this.term + 1 : this.term;
+    if (jointVote(this.config(), this.votes) === 'won') {
+      // A single-voter configuration wins immediately.
+      if (kind === 'pre') this.campaign('real', transfer);
+      else this.becomeLeader();
+      return;
+    }
+    const lastLogIndex = this.log.lastIndex();
+    const lastLogTerm = this.log.lastTerm();
+    for (const id of this.voterIds()) {
+      if (id === this.id) continue;
+      this.send<VoteRequest>({ type: 'vote', from: this.id, to: id, term, pre: kind === 'pre', lastLogIndex, lastLogTerm, transfer });
+    }
+  }
+
+  private handleVote(m: VoteRequest): void {
+    // Up-to-date check of §5.4.1; for real votes also one vote per term.
+    const canVote =
+      this.vote === m.from ||
+      (this.vote === null && this.leaderId === null) ||
+      (m.pre && m.term > this.term);
+    const granted = canVote && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
+    if (granted && !m.pre) {
+      this.vote = m.from;
+      this.electionElapsed = 0;
+    }
+    // A granted PreVote echoes the proposed term; refusals carry ours so the sender can catch up.
+    this.send<VoteResponse>({
+      type: 'voteResp',
+      from: this.id,
+      to: m.from,
+      term: granted && m.pre ? m.term : this.term,
+      pre: m.pre,
+      granted,
+    });
+  }
+
+  private handleVoteResp(m: VoteResponse): void {
+    const expected = this.role === 'precandidate' ? m.pre : this.role === 'candidate' ? !m.pre : null;
+    if (expected !== true) return;
+    if (!this.votes.has(m.from)) this.votes.set(m.from, m.granted);
+    const outcome = jointVote(this.config(), this.votes);
+    if (outcome === 'won') {
+      if (this.role === 'precandidate') this.campaign('real', false);
+      else this.becomeLeader();
+    } else if (outcome === 'lost') {
+      this.becomeFollower(this.term, null);
+    }
+  }
+
+  private handleTimeoutNow(): void {
+    if (this.role === 'leader' || !this.promotable()) return;
+    // Leadership transfer: skip PreVote and the lease check — the old leader asked for this.
+    this.campaign('real', true);
+  }
+
+  /** Whether we heard from a live leader within the minimum election timeout. */
+  private inLease(): boolean {
+    return this.opts.checkQuorum && this.leaderId !== null && this.electionElapsed < this.opts.electionTicks;
+  }
+
+  /** A message from an older term. Answer the ones whose senders need to learn our term. */
+  private stepStale(m: Message): void {
+    if (m.type === 'app' || m.type === 'heartbeat' || m.type === 'snap') {
+      // A deposed leader (e.g. healed from a partition) learns it is stale from this reply.
+      this.send<AppendResponse>({ type: 'appResp', from: this.id, to: m.from, term: this.term, success: false, index: 0, hintIndex: 0, hintTerm: 0 });
+    } else if (m.type === 'vote' && m.pre) {
+      this.send<VoteResponse>({ type: 'voteResp', from: this.id, to: m.from, term: this.term, pre: true, granted: false });
+    } else if (m.type === 'readIndex') {
+      this.send<ReadIndexResponse>({ type: 'readIndexResp', from: this.id, to: m.from, term: this.term, ctx: m.ctx, index: -1 });
+    }
+  }
+
+  private resetElectionTimer(): void {
+    this.electionElapsed = 0;
+    const t = this.opts.electionTicks;
+    this.randomizedElectionTimeout = t + this.opts.random.nextInt(t);
+  }
+
+  // ───────────────────────────── leader ─────────────────────────────
+
+  private tickLeader(): void {
+    this.heartbeatElapsed++;
+    this.electionElapsed++;
+    if (this.electionElapsed >= this.opts.electionTicks) {
+      this.electionElapsed = 0;
+      if (this.opts.checkQuorum) {
+        const active = isQuorumActive(this.config(), (id) => id === this.id || this.progress.get(id)?.recentActive === true);
+        for (const pr of this.progress.values()) pr.recentActive = false;
+        if (!active) {
+          // CheckQuorum: we cannot reach a majority, so stop pretending to lead.
+          this.becomeFollower(this.term, null);
+          return;
+        }
+      }
+      if (this.leadTransferee !== null) this.leadTransferee = null; // transfer timed out; resume
+    }
+    if (this.heartbeatElapsed >= this.opts.heartbeatTicks) {
+      this.heartbeatElapsed = 0;
+      this.broadcastHeartbeat();
+      this.retransmitSnapshots();
+    }
+  }
+
+  private proposePayloads(payloads: readonly ProposalPayload[]): ProposeResult {
+    if (this.role === 'leader') {
+      if (this.leadTransferee !== null) throw new LeaderTransferInProgressError(this.leadTransferee);
+      const first = this.appendLocal(payloads);
+      return { index: first, term: this.term };
+    }
+    if (this.leaderId === null) throw new NoLeaderError();
+    if (!this.opts.forwardProposals) throw new NotLeaderError(this.leaderId);
+    this.send<ProposeForward>({ type: 'propose', from: this.id, to: this.leaderId, term: this.term, entries: payloads });
+    return { forwarded: true };
+  }
+
+  private handleForwardedProposal(m: ProposeForward): void {
+    // Dropped when we cannot take it; the forwarding host times out and retries with the same ids.
+    if (this.role !== 'leader' || this.leadTransferee !== null) return;
+    this.appendLocal(m.entries);
+  }
+
+  /** Appends new entries in the current term; replication happens when the Ready is built. */
+  private appendLocal(payloads: readonly ProposalPayload[]): number {
+    const first = this.log.lastIndex() + 1;
+    let index = first;
+    for (const p of payloads) {
+      const e: Entry = { index, term: this.term, type: p.type, data: p.data };
+      this.log.append(e);
+      if (e.type === 'config') this.pushConfig(e);
+      index++;
+    }
+    this.needBroadcast = true;
+    // A lone voter commits as soon as the entries are durable (see advance()).
+    return first;
+  }
+
+  private broadcastAppend(): void {
+    this.needBroadcast = false;
+    const commitAdvanced = this.commitToBroadcast;
+    this.commitToBroadcast = false;
+    for (const [id, pr] of this.progress) {
+      if (id === this.id) continue;
+      const before = this.msgs.length;
+      this.sendAppend(id, pr);
+      if (commitAdvanced && this.msgs.length === before) this.sendCommit(id, pr);
+    }
+  }
+
+  /**
+   * Tells an up-to-date follower the new commit index with an empty AppendEntries anchored
+   * at its match index, which it is known to hold, so it is never rejected.
+   */
+  private sendCommit(to: NodeId, pr: Progress): void {
+    if (pr.state !== 'replicate') return;
+    const prevTerm = this.log.termAt(pr.match);
+    if (prevTerm === undefined) return;
+    const commit = this.log.committed;
+    this.send<AppendRequest>({ type: 'app', from: this.id, to, term: this.term, prevIndex: pr.match, prevTerm, entries: [], commit });
+  }
+
+  /** Sends as many AppendEntries as flow control allows (one in probe state). */
+  private sendAppend(to: NodeId, pr: Progress, allowEmpty = false): void {
+    let sentAny = false;
+    while (pr.canSend()) {
+      const prevIndex = pr.next - 1;
+      const prevTerm = this.log.termAt(prevIndex);
+      if (prevTerm === undefined) {
+        this.startSnapshot(to, pr);
+        return;
+      }
+      const maxCount = pr.state === 'probe' ? 1 : Number.POSITIVE_INFINITY;
+      const entries = pr.next <= this.log.lastIndex() ? this.log.sliceBytes(pr.next, this.opts.maxMessageBytes, maxCount) : [];
+      if (entries.length === 0 && (sentAny || (!allowEmpty && pr.state === 'replicate'))) return;
+      const commit = this.log.committed;
+      this.send<AppendRequest>({ type: 'app', from: this.id, to, term: this.term, prevIndex, prevTerm, entries, commit });
+      const last = entries.length > 0 ? entries[entries.length - 1]!.index : prevIndex;
+      pr.sentAppend(last, entries.length > 0);
+      sentAny = true;
+      if (pr.state === 'probe') return;
+    }
+  }
+
+  private broadcastHeartbeat(): number {
+    const seq = ++this.heartbeatSeq;
+    this.heartbeatSentTick.set(seq, this.now);
+    // Only recent rounds matter for the lease; bound the map.
+    this.heartbeatSentTick.delete(seq - 1024);
+    for (const [id, pr] of this.progress) {
+      if (id === this.id) continue;
+      // Only commit what the follower is known to hold, so it never commits a foreign entry.
+      const commit = Math.min(pr.match, this.log.committed);
+      this.send<HeartbeatRequest>({ type: 'heartbeat', from: this.id, to: id, term: this.term, commit, seq });
+    }
+    return seq;
+  }
+
+  private handleAppendResp(m: AppendResponse): void {
+    if (this.role !== 'leader') return;
+    const pr = this.progress.get(m.from);
+    if (!pr) return;
+    this.markContact(m.from, pr);
+    if (m.success) {
+      const moved = pr.acknowledge(m.index);
+      if (pr.state === 'probe' && pr.match + 1 >= pr.next) pr.becomeReplicate();
+      if (moved) this.maybeCommit();
+      if (m.from === this.leadTransferee && pr.match === this.log.lastIndex()) this.sendTimeoutNow(m.from);
+      this.sendAppend(m.from, pr);
+      return;
+    }
+    // Fast backtracking (§5.3 optimisation): jump to the last index where our logs can
+    // agree, using the follower's hint, instead of stepping back one entry per round trip.
+    const hint = m.hintTerm > 0 ? this.log.findConflictByTerm(m.hintIndex, m.hintTerm) : m.hintIndex;
+    if (pr.rejected(m.index, hint)) this.sendAppend(m.from, pr, true);
+  }
+
+  private handleHeartbeatResp(m: HeartbeatResponse): void {
+    if (this.role !== 'leader') return;
+    const pr = this.progress.get(m.from);
+    if (!pr) return;
+    this.markContact(m.from, pr);
+    if (m.seq > pr.ackedSeq) {
+      pr.ackedSeq = m.seq;
+      const sent = this.heartbeatSentTick.get(m.seq);
+      if (sent !== undefined && sent > pr.lastAckedHeartbeatSentTick) pr.lastAckedHeartbeatSentTick = sent;
+    }
+    // A follower that is behind (or whose probe was lost) gets entries on each heartbeat answer.
+    if (pr.state === 'probe') pr.probeSent = false;
+    if (pr.match < this.log.lastIndex()) this.sendAppend(m.from, pr, true);
+    this.releaseConfirmedReads();
+  }
+
+  private markContact(id: NodeId, pr: Progress): void {
+    pr.recentActive = true;
+    pr.lastContactTick = this.now;
+    void id;
+  }
+
+  /** Figure 8: only an entry of the current term is committed by counting replicas. */
+  private maybeCommit(): void {
+    const idx = committedIndex(this.config(), (id) => this.matchOf(id));
+    if (idx > this.log.committed && this.log.termAt(idx) === this.term) {
+      const firstInTerm = this.log.termAt(this.log.committed) !== this.term;
+      this.log.commitTo(idx);
+      this.needBroadcast = true;
+      this.commitToBroadcast = true;
+      if (firstInTerm) this.serveReadsAwaitingCommit();
+    }
+  }
+
+  private matchOf(id: NodeId): number {
+    if (id === this.id) return this.log.stableIndex;
+    return this.progress.get(id)?.match ?? 0;
+  }
+
+  private rebuildProgress(): void {
+    const config = this.config();
+    const learners = new Set(config.learners);
+    const next = this.log.lastIndex() + 1;
+    const old = this.progress;
+    this.progress = new Map();
+    for (const id of allMembers(config)) {
+      const existing = old.get(id);
+      const learner = learners.has(id) && !isVoter(config, id);
+      if (existing && existing.learner === learner) this.progress.set(id, existing);
+      else {
+        const pr = new Progress(existing?.next ?? next, learner, this.opts.maxInflightMessages);
+        if (existing) pr.match = existing.match;
+        // A new leader counts every peer as active until the first CheckQuorum window ends.
+        pr.recentActive = true;
+        pr.lastContactTick = this.now;
+        this.progress.set(id, pr);
+      }
+    }
+  }
+
+  private sendTimeoutNow(to: NodeId): void {
+    this.send({ type: 'timeoutNow', from: this.id, to, term: this.term });
+  }
+
+  // ───────────────────────────── snapshots (leader side) ─────────────────────────────
+
+  private startSnapshot(to: NodeId, pr: Progress): void {
+    const meta = this.opts.snapshots.current();
+    if (!meta) throw new KernelUsageError(`follower ${to} needs compacted entries but no snapshot is available`);
+    pr.becomeSnapshot({ meta, size: this.opts.snapshots.size(meta), ackedOffset: 0, lastSentTick: this.now });
+    this.sendSnapshotChunk(to, pr);
+  }
+
+  private sendSnapshotChunk(to: NodeId, pr: Progress): void {
+    const t = pr.snapshot!;
+    const data = this.opts.snapshots.read(t.meta, t.ackedOffset, this.opts.maxSnapshotChunkBytes);
+    const done = t.ackedOffset + data.length >= t.size;
+    t.lastSentTick = this.now;
+    this.send<SnapshotRequest>({ type: 'snap', from: this.id, to, term: this.term, meta: t.meta, offset: t.ackedOffset, data, done });
+  }
+
+  /** Lost chunks are resent after two heartbeat intervals without an answer. */
+  private retransmitSnapshots(): void {
+    for (const [id, pr] of this.progress) {
+      const t = pr.snapshot;
+      if (pr.state === 'snapshot' && t && this.now - t.lastSentTick >= 2 * this.opts.heartbeatTicks) {
+        const current = this.opts.snapshots.current();
+        if (current && current.index !== t.meta.index) {
+          this.startSnapshot(id, pr); // a newer snapshot replaced the one being sent
+        } else {
+          this.sendSnapshotChunk(id, pr);
+        }
+      }
+    }
+  }
+
+  private handleSnapshotResp(m: SnapshotResponse): void {
+    if (this.role !== 'leader') return;
+    const pr = this.progress.get(m.from);
+    if (!pr) return;
+    this.markContact(m.from, pr);
+    const t = pr.snapshot;
+    if (pr.state !== 'snapshot' || !t || t.meta.index !== m.meta.index || t.meta.term !== m.meta.term) return;
+    if (m.done && !m.rejected) {
+      pr.acknowledge(t.meta.index);
+      pr.becomeProbe(t.meta.index + 1);
+      this.maybeCommit();
+      this.sendAppend(m.from, pr, true);
+      return;
+    }
+    t.ackedOffset = m.rejected ? Math.min(m.nextOffset, t.size) : Math.max(t.ackedOffset, m.nextOffset);
+    this.sendSnapshotChunk(m.from, pr);
+  }
+
+  // ───────────────────────────── follower ─────────────────────────────
+
+  private acceptLeader(from: NodeId): void {
+    if (this.role !== 'follower') this.becomeFollower(this.term, from);
+    else if (this.leaderId !== from) this.setLeader(from);
+    this.electionElapsed = 0;
+  }
+
+  private handleAppend(m: AppendRequest): void {
+    this.acceptLeader(m.from);
+    const log = this.log;
+    if (m.prevIndex < log.committed) {
+      // Everything up to our commit index already matches the leader's log.
+      const skip = log.committed - m.prevIndex;
+      if (skip < m.entries.length) {
+        const rest = m.entries.slice(skip);
+        this.appendAndCommit(rest, m.commit, log.committed + rest.length);
+      }
+      this.replyAppend(m.from, true, Math.max(log.committed, Math.min(m.prevIndex + m.entries.length, log.lastIndex())));
+      return;
+    }
+    if (log.matches(m.prevIndex, m.prevTerm)) {
+      const lastNew = m.prevIndex + m.entries.length;
+      this.appendAndCommit(m.entries, m.commit, lastNew);
+      this.replyAppend(m.from, true, lastNew);
+      return;
+    }
+    // Reject with a hint: the last index at which our log could match the leader's.
+    const hintIndex = Math.min(m.prevIndex, log.lastIndex());
+    const conflict = log.findConflictByTerm(hintIndex, m.prevTerm);
+    const hintTerm = log.termAt(conflict) ?? 0;
+    this.send<AppendResponse>({ type: 'appResp', from: this.id, to: m.from, term: this.term, success: false, index: m.prevIndex, hintIndex: conflict, hintTerm });
+  }
+
+  private appendAndCommit(entries: readonly Entry[], leaderCommit: number, lastNew: number): void {
+    if (entries.length > 0) {
+      const oldLast = this.log.lastIndex();
+      const truncatedAt = this.log.appendFromLeader(entries);
+      if (truncatedAt > 0) this.rollbackConfigs(truncatedAt);
+      // Only entries that were actually added carry configurations we have not seen.
+      const firstNew = truncatedAt > 0 ? truncatedAt : oldLast + 1;
+      for (const e of entries) if (e.type === 'config' && e.index >= firstNew) this.pushConfig(e);
+    }
+    this.log.commitTo(Math.min(leaderCommit, lastNew));
+  }
+
+  private replyAppend(to: NodeId, success: boolean, index: number): void {
+    this.send<AppendResponse>({ type: 'appResp', from: this.id, to, term: this.term, success, index, hintIndex: 0, hintTerm: 0 });
+  }
+
+  private handleHeartbeat(m: HeartbeatRequest): void {
+    this.acceptLeader(m.from);
+    this.log.commitTo(m.commit);
+    this.send<HeartbeatResponse>({ type: 'heartbeatResp', from: this.id, to: m.from, term: this.term, seq: m.seq });
+  }
+
+  /** InstallSnapshot receiver (§7): chunks in offset order, then install on `done`. */
+  private handleSnapshot(m: SnapshotRequest): void {
+    this.acceptLeader(m.from);
+    const reply = (nextOffset: number, done: boolean, rejected: boolean): void =>
+      this.send<SnapshotResponse>({ type: 'snapResp', from: this.id, to: m.from, term: this.term, meta: m.meta, nextOffset, done, rejected });
+
+    if (m.meta.index <= this.log.committed) {
+      // We already have everything it covers; tell the leader where we are instead.
+      this.incomingSnapshot = null;
+      reply(0, true, false);
+      return;
+    }
+    const cur = this.incomingSnapshot;
+    const same = cur !== null && cur.from === m.from && cur.meta.index === m.meta.index && cur.meta.term === m.meta.term;
+    if (m.offset === 0 && !same) {
+      // A new transfer (a new snapshot, or a new leader whose bytes may differ): start over.
+      this.incomingSnapshot = { meta: m.meta, from: m.from, nextOffset: 0 };
+    } else if (!same || m.offset !== cur!.nextOffset) {
+      // Out of order, or for a transfer we are not in: tell the leader where to resume.
+      reply(same ? cur!.nextOffset : 0, false, true);
+      return;
+    }
+    const state = this.incomingSnapshot!;
+    this.snapshotChunks.push({ meta: m.meta, offset: m.offset, data: m.data, done: m.done });
+    state.nextOffset += m.data.length;
+    if (m.done) {
+      this.installSnapshot(m.meta);
+      this.incomingSnapshot = null;
+    }
+    reply(state.nextOffset, m.done, false);
+  }
+
+  private installSnapshot(meta: SnapshotMeta): void {
+    const keptSuffix = this.log.termAt(meta.index) === meta.term;
+    this.log.restore(meta);
+    this.pendingInstall = meta;
+    // The configuration is the snapshot's, unless a kept suffix carries newer config entries.
+    const suffixConfigs: Entry[] = [];
+    if (keptSuffix) {
+      for (const e of this.log.slice(meta.index + 1, this.log.lastIndex() + 1)) if (e.type === 'config') suffixConfigs.push(e);
+    }
+    this.configs = [meta.config];
+    this.configIndexes = [meta.index];
+    for (const e of suffixConfigs) this.pushConfig(e);
+  }
+
+  // ───────────────────────────── reads ─────────────────────────────
+
+  private leaderRead(ctx: string, requester: NodeId, lease: boolean): void {
+    if (this.leadTransferee !== null) {
+      this.failRead(ctx, requester, 'transferring');
+      return;
+    }
+    if (this.log.termAt(this.log.committed) !== this.term) {
+      // Until an entry of our term commits we do not know the latest commit index (§6.4).
+      this.readsAwaitingCommit.push({ ctx, requester, lease });
+      return;
+    }
+    const index = this.log.committed;
+    if (this.singleVoter() || (lease && this.leaseValid())) {
+      this.answerRead(ctx, requester, index);
+      return;
+    }
+    this.readBatch.push({ ctx, index, requester });
+  }
+
+  /** One heartbeat round confirms every read that arrived since the previous round. */
+  private flushReadBatch(): void {
+    const seq = this.broadcastHeartbeat();
+    for (const r of this.readBatch) this.reads.add({ ...r, seq });
+    this.readBatch = [];
+  }
+
+  private serveReadsAwaitingCommit(): void {
+    const waiting = this.readsAwaitingCommit;
+    this.readsAwaitingCommit = [];
+    for (const r of waiting) this.leaderRead(r.ctx, r.requester, r.lease);
+  }
+
+  private releaseConfirmedReads(): void {
+    if (this.reads.size() === 0) return;
+    const confirmed = committedIndex(this.config(), (id) => (id === this.id ? this.heartbeatSeq : this.progress.get(id)?.ackedSeq ?? 0));
+    for (const r of this.reads.confirm(confirmed)) this.answerRead(r.ctx, r.requester, r.index);
+  }
+
+  private answerRead(ctx: string, requester: NodeId, index: number): void {
+    if (requester === this.id) this.readStates.push({ ctx, index });
+    else this.send<ReadIndexResponse>({ type: 'readIndexResp', from: this.id, to: requester, term: this.term, ctx, index });
+  }
+
+  private failRead(ctx: string, requester: PendingRead['requester'], reason: ReadFailure['reason']): void {
+    if (requester === this.id) this.readFailures.push({ ctx, reason });
+    else this.send<ReadIndexResponse>({ type: 'readIndexResp', from: this.id, to: requester, term: this.term, ctx, index: -1 });
+  }
+
+  /**
+   * The lease: voters do not grant votes for an election timeout after hearing from us, so
+   * if a quorum acknowledged a heartbeat we sent at tick s, nobody else can lead before
+   * s + electionTicks (minus a drift allowance) by their clocks.
+   */
+  private leaseValid(): boolean {
+    if (!this.opts.checkQuorum) return false;
+    const since = committedIndex(this.config(), (id) =>
+      id === this.id ? this.now : this.progress.get(id)?.lastAckedHeartbeatSentTick ?? Number.NEGATIVE_INFINITY,
+    );
+    return this.now < since + this.opts.electionTicks - this.opts.leaseDriftTicks;
+  }
+
+  private handleReadIndexRequest(m: ReadIndexRequest): void {
+    if (this.role !== 'leader') {
+      this.send<ReadIndexResponse>({ type: 'readIndexResp', from: this.id, to: m.from, term: this.term, ctx: m.ctx, index: -1 });
+      return;
+    }
+    this.leaderRead(m.ctx, m.from, false);
+  }
+
+  private handleReadIndexResp(m: ReadIndexResponse): void {
+    if (!this.remoteReads.delete(m.ctx)) return;
+    if (m.index < 0) this.readFailures.push({ ctx: m.ctx, reason: 'not-leader' });
+    else this.readStates.push({ ctx: m.ctx, index: m.index });
+  }
+
+  // ───────────────────────────── configuration ─────────────────────────────
+
+  /** The newest configuration in the log: in force as soon as it is appended (§6). */
+  private config(): ConfigState {
+    return this.configs[this.configs.length - 1]!;
+  }
+
+  private configAt(index: number): ConfigState {
+    for (let k = this.configIndexes.length - 1; k >= 0; k--) if (this.configIndexes[k]! <= index) return this.configs[k]!;
+    return this.configs[0]!;
+  }
+
+  private pushConfig(e: Entry): void {
+    this.configs.push(decodeConfig(e.data));
+    this.configIndexes.push(e.index);
+    if (this.role === 'leader') this.rebuildProgress();
+  }
+
+  /** A truncated suffix may have carried configuration entries; fall back to the one before. */
+  private rollbackConfigs(fromIndex: number): void {
+    while (this.configIndexes.length > 1 && this.configIndexes[this.configIndexes.length - 1]! >= fromIndex) {
+      this.configIndexes.pop();
+      this.configs.pop();
+    }
+  }
+
+  private trimConfigHistory(meta: SnapshotMeta): void {
+    let k = 0;
+    while (k + 1 < this.configIndexes.length && this.configIndexes[k + 1]! <= meta.index) k++;
+    this.configs = this.configs.slice(k);
+    this.configIndexes = this.configIndexes.slice(k);
+  }
+
+  private voterIds(): NodeId[] {
+    const c = this.config();
+    return [...new Set([...c.voters, ...c.outgoing])];
+  }
+
+  private singleVoter(): boolean {
+    const ids = this.voterIds();
+    return ids.length === 1 && ids[0] === this.id;
+  }
+
+  // ───────────────────────────── plumbing ─────────────────────────────
+
+  private send<M extends Message>(m: M): void {
+    this.msgs.push(m);
+  }
+
+  private hardStateChanged(): boolean {
+    const h = this.persistedHard;
+    return h.term !== this.term || h.vote !== this.vote || h.commit !== this.log.committed;
+  }
+
+  private softStateChanged(): boolean {
+    return this.reportedSoft.role !== this.role || this.reportedSoft.leaderId !== this.leaderId;
+  }
+}
