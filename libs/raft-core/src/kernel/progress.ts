@@ -37,6 +37,8 @@ export class Progress {
   /** Highest heartbeat sequence this peer echoed (ReadIndex confirmation). */
   ackedSeq = 0;
   snapshot: SnapshotTransfer | null = null;
+  /** Highest commit index this peer has been sent together with entries it holds. */
+  commitSent = 0;
 
   constructor(
     next: number,

@@ -92,7 +92,6 @@ export class RaftKernel {
   private readsAwaitingCommit: { ctx: string; requester: NodeId; lease: boolean }[] = [];
   private leadTransferee: NodeId | null = null;
   private needBroadcast = false;
-  private commitToBroadcast = false;
   /** Reads that arrived since the last Ready; they share one heartbeat round. */
   private readBatch: { ctx: string; index: number; requester: NodeId }[] = [];
 
@@ -402,7 +401,6 @@ export class RaftKernel {
     for (const r of this.reads.drain()) this.failRead(r.ctx, r.requester, 'stepped-down');
     for (const r of this.readBatch) this.failRead(r.ctx, r.requester, 'stepped-down');
     this.readBatch = [];
-    this.commitToBroadcast = false;
     for (const r of this.readsAwaitingCommit) this.failRead(r.ctx, r.requester, 'stepped-down');
     this.readsAwaitingCommit = [];
     this.progress = new Map();
@@ -576,14 +574,16 @@ export class RaftKernel {
 
   private broadcastAppend(): void {
     this.needBroadcast = false;
-    const commitAdvanced = this.commitToBroadcast;
-    this.commitToBroadcast = false;
     for (const [id, pr] of this.progress) {
       if (id === this.id) continue;
-      const before = this.msgs.length;
       this.sendAppend(id, pr);
-      if (commitAdvanced && this.msgs.length === before) this.sendCommit(id, pr);
+      this.maybeSendCommit(id, pr);
     }
+  }
+
+  /** Sends the commit index to a follower that has not been told all it can apply. */
+  private maybeSendCommit(to: NodeId, pr: Progress): void {
+    if (Math.min(this.log.committed, pr.match) > pr.commitSent) this.sendCommit(to, pr);
   }
 
   /**
@@ -595,6 +595,7 @@ export class RaftKernel {
     const prevTerm = this.log.termAt(pr.match);
     if (prevTerm === undefined) return;
     const commit = this.log.committed;
+    pr.commitSent = Math.min(commit, pr.match);
     this.send<AppendRequest>({ type: 'app', from: this.id, to, term: this.term, prevIndex: pr.match, prevTerm, entries: [], commit });
   }
 
@@ -615,6 +616,8 @@ export class RaftKernel {
       this.send<AppendRequest>({ type: 'app', from: this.id, to, term: this.term, prevIndex, prevTerm, entries, commit });
       const last = entries.length > 0 ? entries[entries.length - 1]!.index : prevIndex;
       pr.sentAppend(last, entries.length > 0);
+      // The follower may apply up to min(commit, last) once this arrives (if it matches).
+      pr.commitSent = Math.max(pr.commitSent, Math.min(commit, last));
       sentAny = true;
       if (pr.state === 'probe') return;
     }
@@ -629,6 +632,7 @@ export class RaftKernel {
       if (id === this.id) continue;
       // Only commit what the follower is known to hold, so it never commits a foreign entry.
       const commit = Math.min(pr.match, this.log.committed);
+      pr.commitSent = Math.max(pr.commitSent, commit);
       this.send<HeartbeatRequest>({ type: 'heartbeat', from: this.id, to: id, term: this.term, commit, seq });
     }
     return seq;
@@ -645,6 +649,7 @@ export class RaftKernel {
       if (moved) this.maybeCommit();
       if (m.from === this.leadTransferee && pr.match === this.log.lastIndex()) this.sendTimeoutNow(m.from);
       this.sendAppend(m.from, pr);
+      this.maybeSendCommit(m.from, pr);
       return;
     }
     // Fast backtracking (§5.3 optimisation): jump to the last index where our logs can
@@ -682,7 +687,6 @@ export class RaftKernel {
       const firstInTerm = this.log.termAt(this.log.committed) !== this.term;
       this.log.commitTo(idx);
       this.needBroadcast = true;
-      this.commitToBroadcast = true;
       if (firstInTerm) this.serveReadsAwaitingCommit();
     }
   }

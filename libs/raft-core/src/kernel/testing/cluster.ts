@@ -90,6 +90,8 @@ export class TestCluster {
   readonly readFailures = new Map<NodeId, ReadFailure[]>();
   /** Messages sent and not yet delivered. */
   queue: Message[] = [];
+  /** Every message ever sent, in order (for assertions on traffic). */
+  readonly sent: Message[] = [];
   private readonly cut = new Set<string>();
   private readonly down = new Set<NodeId>();
   private readonly random: RandomSource;
@@ -139,6 +141,19 @@ export class TestCluster {
     this.down.delete(id);
   }
 
+  /** Replaces a node's disk contents and restarts it from them. */
+  preload(id: NodeId, terms: readonly number[], hard: Partial<HardState> = {}): void {
+    const disk = this.disks.get(id)!;
+    disk.entries = terms.map((term, i) => ({ index: i + 1, term, type: 'normal' as const, data: cmd(`${id}@${i + 1}`) }));
+    disk.hard = { term: Math.max(0, ...terms), vote: null, commit: 0, ...hard };
+    this.start(id);
+  }
+
+  /** Terms of a node's log, index 1 onwards (from its durable disk). */
+  diskTerms(id: NodeId): number[] {
+    return this.disks.get(id)!.entries.map((e) => e.term);
+  }
+
   /** Crash: the kernel and everything not persisted is gone. */
   crash(id: NodeId): void {
     this.down.add(id);
@@ -169,6 +184,7 @@ export class TestCluster {
         if (rd.hardState) disk.hard = rd.hardState;
         disk.append(rd.entries);
         if (rd.installSnapshot) this.applied.set(nid, JSON.parse(text(disk.install(rd.installSnapshot))));
+        this.sent.push(...rd.messages);
         for (const m of rd.messages) if (!this.cut.has(`${m.from}>${m.to}`)) this.queue.push(m);
         const list = this.applied.get(nid)!;
         for (const e of rd.committedEntries) if (e.type === 'normal') list.push(text(e.data));
