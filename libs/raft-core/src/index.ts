@@ -8,3 +8,4 @@ export * from './session';
 export * from './kernel/raft';
 export * from './kernel/config';
 export * from './kernel/quorum';
+export * from './kernel/random';

@@ -5,23 +5,12 @@
  */
 import { RaftKernel } from '../raft';
 import type { RandomSource, RaftOptions } from '../options';
+import { xorshiftRandom } from '../random';
 import type { SnapshotSource } from '../storage';
 import type { ConfigState, Entry, HardState, Message, NodeId, ReadFailure, ReadState, SnapshotMeta } from '../types';
 
-/** Deterministic xorshift32 randomness for tests. */
-export function seededRandom(seed: number): RandomSource {
-  let x = seed >>> 0 || 0x9e3779b9;
-  return {
-    nextInt(bound: number): number {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      x >>>= 0;
-      return x % bound;
-    },
-  };
-}
+/** Deterministic randomness for tests. */
+export const seededRandom = xorshiftRandom;
 
 /** What one node has on "disk". */
 export class TestDisk implements SnapshotSource {
