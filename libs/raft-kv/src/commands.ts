@@ -1,0 +1,99 @@
+import { Packr } from 'msgpackr';
+
+/** Identifies a client request for exactly-once execution. */
+export interface RequestIds {
+  readonly clientId: string;
+  readonly requestId: string;
+}
+
+/** Leader-assigned wall-clock milliseconds stamped into a command (session expiry only). */
+interface Stamped {
+  readonly ts: number;
+}
+
+export type KvCommand =
+  | ({ readonly op: 'put'; readonly key: string; readonly value: string } & RequestIds & Stamped)
+  | ({ readonly op: 'del'; readonly key: string } & RequestIds & Stamped)
+  | ({ readonly op: 'cas'; readonly key: string; readonly expect: string | null; readonly value: string } & RequestIds & Stamped)
+  | ({ readonly op: 'incr'; readonly key: string; readonly delta: number } & RequestIds & Stamped);
+
+export type KvOp = KvCommand['op'];
+
+export interface PutResult {
+  readonly op: 'put';
+  readonly revision: number;
+  readonly prev?: string;
+}
+export interface DeleteResult {
+  readonly op: 'del';
+  readonly revision: number;
+  readonly deleted: boolean;
+}
+export interface CasResult {
+  readonly op: 'cas';
+  readonly succeeded: boolean;
+  readonly revision: number;
+  readonly current?: string;
+}
+export interface IncrResult {
+  readonly op: 'incr';
+  readonly value: number;
+  readonly revision: number;
+}
+/** A command that was applied but refused by the state machine (e.g. incr of a non-integer). */
+export interface RejectedResult {
+  readonly op: 'rejected';
+  readonly error: string;
+  readonly revision: number;
+}
+/** The client's session expired and the request is older than what is remembered. */
+export interface ExpiredResult {
+  readonly op: 'expired';
+  readonly revision: number;
+}
+
+export type KvResult = PutResult | DeleteResult | CasResult | IncrResult | RejectedResult | ExpiredResult;
+
+const packr = new Packr({ useRecords: false, moreTypes: false });
+
+/** Binary encoding of a command for the Raft log. */
+export function encodeCommand(cmd: KvCommand): Uint8Array {
+  return packr.pack(cmd);
+}
+
+/** Thrown when a log entry does not hold a valid command. */
+export class MalformedCommandError extends Error {
+  readonly code = 'MALFORMED_COMMAND';
+}
+
+/** Decodes and validates a command from a log entry. */
+export function decodeCommand(data: Uint8Array): KvCommand {
+  const raw: unknown = packr.unpack(data);
+  if (typeof raw !== 'object' || raw === null) throw new MalformedCommandError('command is not a map');
+  const c = raw as Record<string, unknown>;
+  const str = (k: string): boolean => typeof c[k] === 'string';
+  if (!str('key') || !str('clientId') || !str('requestId') || typeof c['ts'] !== 'number') {
+    throw new MalformedCommandError('command lacks key, ids or timestamp');
+  }
+  switch (c['op']) {
+    case 'put':
+      if (!str('value')) throw new MalformedCommandError('put needs a string value');
+      break;
+    case 'del':
+      break;
+    case 'cas':
+      if (!str('value') || !(c['expect'] === null || str('expect'))) throw new MalformedCommandError('cas needs value and expect');
+      break;
+    case 'incr':
+      if (!Number.isSafeInteger(c['delta'])) throw new MalformedCommandError('incr needs an integer delta');
+      break;
+    default:
+      throw new MalformedCommandError(`unknown op ${String(c['op'])}`);
+  }
+  return raw as KvCommand;
+}
+
+/** The key a proposer waits on: unique per (client, request). */
+export function requestKey(ids: RequestIds): string {
+  return `${ids.clientId}\u0000${ids.requestId}`;
+}

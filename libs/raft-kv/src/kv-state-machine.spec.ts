@@ -1,0 +1,138 @@
+import type { Entry, SnapshotReader, SnapshotWriter } from '@raft/raft-core';
+import { encodeCommand, type KvCommand, type KvResult } from './commands';
+import { KvStateMachine } from './kv-state-machine';
+import type { ChangeEvent } from './watch-hub';
+import { HistoryCompactedError } from './watch-hub';
+
+let index = 0;
+const entry = (cmd: Omit<KvCommand, 'ts' | 'clientId' | 'requestId'> & Partial<KvCommand>): Entry => ({
+  index: ++index,
+  term: 1,
+  type: 'normal',
+  data: encodeCommand({ clientId: 'c1', requestId: `r${index}`, ts: 1000 + index, ...cmd } as KvCommand),
+});
+const run = (sm: KvStateMachine, cmd: Parameters<typeof entry>[0]): KvResult => sm.apply(entry(cmd)).result;
+
+/** An in-memory snapshot sink/source pair, chunked to exercise the streaming code. */
+function memorySnapshot(): { writer: SnapshotWriter; reader: () => SnapshotReader } {
+  const chunks: Uint8Array[] = [];
+  return {
+    writer: {
+      write: async (c) => void chunks.push(c.slice()),
+      commit: async () => undefined,
+      abort: async () => undefined,
+    },
+    reader: () => ({
+      meta: { index: 1, term: 1, config: { voters: [], learners: [], outgoing: [] } },
+      size: chunks.reduce((n, c) => n + c.length, 0),
+      async *chunks() {
+        // Re-chunk at 7 bytes so records straddle chunk boundaries.
+        const all = Buffer.concat(chunks);
+        for (let o = 0; o < all.length; o += 7) yield all.subarray(o, o + 7);
+      },
+    }),
+  };
+}
+
+describe('KvStateMachine', () => {
+  it('put, get, delete bump one global revision and report the previous value', () => {
+    const sm = new KvStateMachine();
+    expect(run(sm, { op: 'put', key: 'a', value: '1' })).toEqual({ op: 'put', revision: 1 });
+    expect(run(sm, { op: 'put', key: 'a', value: '2' })).toEqual({ op: 'put', revision: 2, prev: '1' });
+    expect(sm.get('a')).toEqual({ value: '2', createRevision: 1, modRevision: 2, version: 2 });
+    expect(run(sm, { op: 'del', key: 'a' })).toEqual({ op: 'del', revision: 3, deleted: true });
+    expect(run(sm, { op: 'del', key: 'a' })).toEqual({ op: 'del', revision: 3, deleted: false });
+    expect(sm.get('a')).toBeUndefined();
+  });
+
+  it('compare-and-set succeeds only on a match; expect null means "must not exist"', () => {
+    const sm = new KvStateMachine();
+    expect(run(sm, { op: 'cas', key: 'k', expect: null, value: 'v1' })).toEqual({ op: 'cas', succeeded: true, revision: 1 });
+    expect(run(sm, { op: 'cas', key: 'k', expect: null, value: 'v2' })).toEqual({ op: 'cas', succeeded: false, revision: 1, current: 'v1' });
+    expect(run(sm, { op: 'cas', key: 'k', expect: 'nope', value: 'v2' })).toEqual({ op: 'cas', succeeded: false, revision: 1, current: 'v1' });
+    expect(run(sm, { op: 'cas', key: 'k', expect: 'v1', value: 'v2' })).toEqual({ op: 'cas', succeeded: true, revision: 2 });
+    expect(run(sm, { op: 'cas', key: 'missing', expect: 'x', value: 'y' })).toEqual({ op: 'cas', succeeded: false, revision: 2 });
+  });
+
+  it('increments integers and refuses non-integers without changing state', () => {
+    const sm = new KvStateMachine();
+    expect(run(sm, { op: 'incr', key: 'n', delta: 5 })).toEqual({ op: 'incr', value: 5, revision: 1 });
+    expect(run(sm, { op: 'incr', key: 'n', delta: -7 })).toEqual({ op: 'incr', value: -2, revision: 2 });
+    run(sm, { op: 'put', key: 's', value: 'abc' });
+    expect(run(sm, { op: 'incr', key: 's', delta: 1 })).toEqual({ op: 'rejected', error: 'value of s is not an integer', revision: 3 });
+    expect(sm.revision()).toBe(3);
+  });
+
+  it('executes a retried request once and returns the first result', () => {
+    const sm = new KvStateMachine();
+    const first = sm.apply(entry({ op: 'incr', key: 'n', delta: 1, clientId: 'c9', requestId: 'same' }));
+    const retry = sm.apply(entry({ op: 'incr', key: 'n', delta: 1, clientId: 'c9', requestId: 'same' }));
+    expect(first).toEqual({ key: 'c9\u0000same', result: { op: 'incr', value: 1, revision: 1 } });
+    expect(retry).toEqual(first);
+    expect(sm.get('n')!.value).toBe('1');
+  });
+
+  it('applies a malformed entry as a rejection instead of failing the replica', () => {
+    const sm = new KvStateMachine();
+    const out = sm.apply({ index: ++index, term: 1, type: 'normal', data: new Uint8Array([0xc1]) });
+    expect(out.key).toBeNull();
+    expect(out.result.op).toBe('rejected');
+  });
+
+  it('streams changes under a prefix in revision order, replaying retained history first', () => {
+    const sm = new KvStateMachine();
+    run(sm, { op: 'put', key: 'app/a', value: '1' });
+    run(sm, { op: 'put', key: 'other', value: 'x' });
+    const seen: ChangeEvent[] = [];
+    const stop = sm.watch.watch('app/', 0, (e) => seen.push(e));
+    run(sm, { op: 'del', key: 'app/a' });
+    run(sm, { op: 'put', key: 'app/b', value: '2' });
+    stop();
+    run(sm, { op: 'put', key: 'app/c', value: '3' });
+    expect(seen).toEqual([
+      { revision: 1, type: 'put', key: 'app/a', value: '1' },
+      { revision: 3, type: 'delete', key: 'app/a', prevValue: '1' },
+      { revision: 4, type: 'put', key: 'app/b', value: '2' },
+    ]);
+  });
+
+  it('refuses watches from compacted history with a typed error', () => {
+    const sm = new KvStateMachine({ watchHistory: 2 });
+    for (let i = 0; i < 10; i++) run(sm, { op: 'put', key: 'k', value: String(i) });
+    expect(() => sm.watch.watch('', 1, () => undefined)).toThrow(HistoryCompactedError);
+    const seen: number[] = [];
+    sm.watch.watch('', 9, (e) => seen.push(e.revision));
+    expect(seen).toEqual([10]);
+  });
+
+  it('snapshots stream out and restore to an identical state, keeping duplicate detection', async () => {
+    const sm = new KvStateMachine();
+    for (let i = 0; i < 1500; i++) run(sm, { op: 'put', key: `k${i}`, value: `v${i}` });
+    const dup = entry({ op: 'incr', key: 'n', delta: 1, clientId: 'c2', requestId: 'once' });
+    sm.apply(dup);
+    const snap = memorySnapshot();
+    await sm.writeSnapshot(snap.writer);
+    const copy = new KvStateMachine();
+    await copy.restore(snap.reader());
+    expect(copy.revision()).toBe(sm.revision());
+    expect([...copy.store.entries()]).toEqual([...sm.store.entries()]);
+    expect(copy.apply({ ...dup, index: ++index }).result).toEqual({ op: 'incr', value: 1, revision: 1501 });
+    expect(copy.get('n')!.value).toBe('1');
+  });
+
+  it('rejects a truncated snapshot rather than loading part of the state', async () => {
+    const sm = new KvStateMachine();
+    for (let i = 0; i < 600; i++) run(sm, { op: 'put', key: `k${i}`, value: 'v' });
+    const snap = memorySnapshot();
+    await sm.writeSnapshot(snap.writer);
+    const full = snap.reader();
+    const truncated: SnapshotReader = {
+      ...full,
+      async *chunks() {
+        let n = 0;
+        for await (const c of full.chunks()) if (n++ < 50) yield c;
+      },
+    };
+    await expect(new KvStateMachine().restore(truncated)).rejects.toThrow('truncated or inconsistent');
+  });
+});

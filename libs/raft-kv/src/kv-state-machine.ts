@@ -1,0 +1,174 @@
+import { ClientSessions, type Entry, type SnapshotReader, type SnapshotWriter, type SessionsSnapshot } from '@raft/raft-core';
+import { decodeCommand, requestKey, type KvCommand, type KvResult } from './commands';
+import { KvStore, type KeyValue } from './kv-store';
+import { frameRecord, RecordReader } from './snapshot-codec';
+import { WatchHub, type ChangeEvent } from './watch-hub';
+
+/** Options every replica must share (they affect deterministic decisions). */
+export interface KvStateMachineOptions {
+  /** Change events retained for watchers that start in the past. */
+  readonly watchHistory?: number;
+  /** Client sessions idle for longer than this (leader time, ms) are forgotten. */
+  readonly sessionTtlMs?: number;
+  /** Results remembered per client for duplicate detection. */
+  readonly resultsPerClient?: number;
+  /** Sessions remembered at most (least recently used evicted). */
+  readonly maxSessions?: number;
+}
+
+const SNAPSHOT_BATCH = 512;
+
+interface SnapshotHeader {
+  readonly v: 1;
+  readonly revision: number;
+  readonly keys: number;
+  readonly sessions: SessionsSnapshot<KvResult>;
+}
+
+/**
+ * The KV replicated state machine: put, delete, compare-and-set and increment with a global
+ * revision, exactly-once execution through client sessions, and a change stream. Commands
+ * that are valid Raft entries but invalid for the KV (e.g. incr of a non-number) are
+ * *applied* as rejections, so every replica stays in lockstep.
+ */
+export class KvStateMachine {
+  readonly store = new KvStore();
+  readonly watch: WatchHub;
+  private sessions: ClientSessions<KvResult>;
+
+  constructor(private readonly options: KvStateMachineOptions = {}) {
+    this.watch = new WatchHub(options.watchHistory ?? 10_000);
+    this.sessions = new ClientSessions<KvResult>(this.sessionOptions());
+  }
+
+  private sessionOptions(): ConstructorParameters<typeof ClientSessions>[0] {
+    return {
+      ttlMs: this.options.sessionTtlMs ?? 60 * 60 * 1000,
+      maxResultsPerClient: this.options.resultsPerClient ?? 128,
+      maxSessions: this.options.maxSessions ?? 100_000,
+    };
+  }
+
+  get(key: string): KeyValue | undefined {
+    return this.store.get(key);
+  }
+
+  revision(): number {
+    return this.store.revision;
+  }
+
+  apply(entry: Entry): { key: string | null; result: KvResult } {
+    let cmd: KvCommand;
+    try {
+      cmd = decodeCommand(entry.data);
+    } catch (e) {
+      return { key: null, result: { op: 'rejected', error: (e as Error).message, revision: this.store.revision } };
+    }
+    const outcome = this.sessions.apply(
+      { clientId: cmd.clientId, requestId: cmd.requestId, logIndex: entry.index, timestamp: cmd.ts },
+      () => this.execute(cmd),
+    );
+    const key = requestKey(cmd);
+    switch (outcome.kind) {
+      case 'executed':
+      case 'duplicate':
+        return { key, result: outcome.result };
+      case 'invalid':
+        return { key, result: { op: 'rejected', error: outcome.reason, revision: this.store.revision } };
+      case 'session-expired':
+      case 'stale':
+        return { key, result: { op: 'expired', revision: this.store.revision } };
+    }
+  }
+
+  private execute(cmd: KvCommand): KvResult {
+    const s = this.store;
+    switch (cmd.op) {
+      case 'put': {
+        const ev = s.put(cmd.key, cmd.value);
+        this.publish(ev);
+        return ev.prevValue === undefined ? { op: 'put', revision: ev.revision } : { op: 'put', revision: ev.revision, prev: ev.prevValue };
+      }
+      case 'del': {
+        const ev = s.delete(cmd.key);
+        if (ev) this.publish(ev);
+        return { op: 'del', revision: s.revision, deleted: ev !== null };
+      }
+      case 'cas': {
+        const cur = s.get(cmd.key);
+        const matches = cmd.expect === null ? cur === undefined : cur?.value === cmd.expect;
+        if (!matches) {
+          return cur === undefined
+            ? { op: 'cas', succeeded: false, revision: s.revision }
+            : { op: 'cas', succeeded: false, revision: s.revision, current: cur.value };
+        }
+        const ev = s.put(cmd.key, cmd.value);
+        this.publish(ev);
+        return { op: 'cas', succeeded: true, revision: ev.revision };
+      }
+      case 'incr': {
+        const cur = s.get(cmd.key);
+        const base = cur === undefined ? 0 : Number(cur.value);
+        if (cur !== undefined && !/^-?\d+$/.test(cur.value)) {
+          return { op: 'rejected', error: `value of ${cmd.key} is not an integer`, revision: s.revision };
+        }
+        const value = base + cmd.delta;
+        if (!Number.isSafeInteger(value)) return { op: 'rejected', error: 'integer overflow', revision: s.revision };
+        const ev = s.put(cmd.key, String(value));
+        this.publish(ev);
+        return { op: 'incr', value, revision: ev.revision };
+      }
+    }
+  }
+
+  private publish(ev: ChangeEvent): void {
+    this.watch.publish(ev);
+  }
+
+  /** Streams the state as framed records: a header, then key batches in key order. */
+  async writeSnapshot(writer: SnapshotWriter): Promise<void> {
+    const header: SnapshotHeader = { v: 1, revision: this.store.revision, keys: this.store.size(), sessions: this.sessions.snapshot() };
+    await writer.write(frameRecord(header));
+    let batch: [string, string, number, number, number][] = [];
+    for (const [k, kv] of this.store.entries()) {
+      batch.push([k, kv.value, kv.createRevision, kv.modRevision, kv.version]);
+      if (batch.length === SNAPSHOT_BATCH) {
+        await writer.write(frameRecord(batch));
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await writer.write(frameRecord(batch));
+  }
+
+  /** Replaces the state with a snapshot's (or empties it when there is none). */
+  async restore(reader: SnapshotReader | null): Promise<void> {
+    this.store.clear();
+    this.sessions = new ClientSessions<KvResult>(this.sessionOptions());
+    if (!reader) {
+      this.watch.resetTo(0);
+      return;
+    }
+    const records = new RecordReader();
+    let header: SnapshotHeader | null = null;
+    let loaded = 0;
+    for await (const chunk of reader.chunks()) {
+      for (const rec of records.push(chunk)) {
+        if (header === null) {
+          header = rec as SnapshotHeader;
+          if (header.v !== 1) throw new Error(`unsupported KV snapshot version ${String(header.v)}`);
+          continue;
+        }
+        for (const [k, value, createRevision, modRevision, version] of rec as [string, string, number, number, number][]) {
+          this.store.load(k, { value, createRevision, modRevision, version });
+          loaded++;
+        }
+      }
+    }
+    if (header === null || !records.finished() || loaded !== header.keys) {
+      throw new Error('KV snapshot is truncated or inconsistent');
+    }
+    this.store.revision = header.revision;
+    this.sessions = ClientSessions.restore<KvResult>(header.sessions, this.sessionOptions());
+    this.watch.resetTo(header.revision);
+  }
+}
