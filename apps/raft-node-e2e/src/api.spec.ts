@@ -1,0 +1,60 @@
+import { connect } from 'node:net';
+import { ClusterHarness } from './cluster-harness';
+
+describe('raft-node client API contract and input handling', () => {
+  const c = new ClusterHarness(3, { MAX_VALUE_BYTES: '1000' });
+  beforeAll(() => c.start());
+  afterAll(() => c.stop());
+
+  it('put / get / delete / cas / incr answer with the documented shapes', async () => {
+    expect((await c.request('n1', 'PUT', '/v1/kv/a', { value: '1' })).body).toEqual({ revision: expect.any(Number) });
+    const p2 = await c.request('n1', 'PUT', '/v1/kv/a', { value: '2' });
+    expect(p2.body).toEqual({ revision: expect.any(Number), prev: '1' });
+    expect(await c.request('n3', 'GET', '/v1/kv/a?consistency=lease')).toMatchObject({ status: 200, body: { value: '2', revision: p2.body['revision'] } });
+    expect((await c.request('n2', 'GET', '/v1/kv/a?consistency=serializable')).status).toBe(200);
+    expect(await c.request('n2', 'GET', '/v1/kv/missing')).toMatchObject({ status: 404, body: { error: expect.stringContaining('not found') } });
+    expect((await c.request('n2', 'POST', '/v1/kv/c/cas', { expect: null, value: 'x' })).body).toEqual({ succeeded: true, revision: expect.any(Number) });
+    expect((await c.request('n2', 'POST', '/v1/kv/c/cas', { expect: 'y', value: 'z' })).body).toEqual({ succeeded: false, revision: expect.any(Number), current: 'x' });
+    expect((await c.request('n3', 'POST', '/v1/kv/n/incr', { delta: 5 })).body).toEqual({ value: 5, revision: expect.any(Number) });
+    expect((await c.request('n3', 'POST', '/v1/kv/n/incr', { delta: -2 })).body).toEqual({ value: 3, revision: expect.any(Number) });
+    expect((await c.request('n1', 'DELETE', '/v1/kv/a')).body).toEqual({ revision: expect.any(Number), deleted: true });
+    expect((await c.request('n1', 'DELETE', '/v1/kv/a')).body).toEqual({ revision: expect.any(Number), deleted: false });
+    const st = await c.request('n1', 'GET', '/v1/status');
+    expect(st.body).toMatchObject({ id: 'n1', role: expect.any(String), term: expect.any(Number), commitIndex: expect.any(Number), appliedIndex: expect.any(Number), config: { voters: ['n1', 'n2', 'n3'], learners: [], outgoing: [] } });
+  });
+
+  it('a duplicate requestId returns the first result instead of executing twice', async () => {
+    const body = { delta: 10, clientId: 'dup-client', requestId: 'dup-1' };
+    const first = await c.request('n1', 'POST', '/v1/kv/dup/incr', body);
+    const again = await c.request('n2', 'POST', '/v1/kv/dup/incr', body);
+    expect(first.body).toEqual({ value: 10, revision: expect.any(Number) });
+    expect(again.body).toEqual(first.body);
+    expect((await c.request('n3', 'GET', '/v1/kv/dup')).body['value']).toBe('10');
+  });
+
+  it('bad client input gets a 4xx JSON error naming the problem, and loses nothing', async () => {
+    expect(await c.request('n1', 'PUT', '/v1/kv/b', '{"value": ')).toMatchObject({ status: 400, body: { error: 'request body is not valid JSON' } });
+    expect(await c.request('n1', 'PUT', '/v1/kv/b', { value: 42 })).toMatchObject({ status: 400, body: { error: expect.stringContaining('value must be a string') } });
+    expect(await c.request('n1', 'POST', '/v1/kv/b/incr', { delta: 1.5 })).toMatchObject({ status: 400, body: { error: expect.stringContaining('delta must be an integer') } });
+    expect(await c.request('n1', 'GET', '/v1/kv/b?consistency=sometimes')).toMatchObject({ status: 400, body: { error: expect.stringContaining('consistency') } });
+    expect(await c.request('n1', 'PUT', '/v1/kv/big', { value: 'x'.repeat(1001) })).toMatchObject({ status: 413, body: { error: expect.stringContaining('limit is 1000') } });
+    await c.request('n1', 'PUT', '/v1/kv/s', { value: 'text' });
+    expect(await c.request('n1', 'POST', '/v1/kv/s/incr', { delta: 1 })).toMatchObject({ status: 409, body: { error: 'value of s is not an integer' } });
+    expect((await c.request('n1', 'GET', '/v1/kv/s')).body['value']).toBe('text');
+  });
+
+  it('malformed peer frames are rejected without harming the node', async () => {
+    const peerPort = c.basePort + 101;
+    for (const junk of [Buffer.from('GET / HTTP/1.1\r\n\r\n'), Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3]), Buffer.alloc(64, 7)]) {
+      await new Promise<void>((resolve) => {
+        const s = connect(peerPort, '127.0.0.1', () => s.end(junk));
+        s.on('error', () => resolve());
+        s.on('close', () => resolve());
+        s.resume();
+      });
+    }
+    const w = await c.putReliably('after-junk', 'ok', 'junk', '1');
+    expect(w).toBeGreaterThan(0);
+    expect((await c.request('n1', 'GET', '/v1/kv/after-junk')).body['value']).toBe('ok');
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Runs a real cluster through the cluster CLI (`tools/cluster`) in a temp directory and
+ * talks to it over HTTP, exactly as an operator or a script would.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const repoRoot = resolve(__dirname, '..', '..', '..');
+const cli = [join(repoRoot, 'node_modules/.bin/tsx'), join(repoRoot, 'tools/cluster/src/main.ts')];
+
+export interface NodeStatus {
+  id: string;
+  role: string;
+  term: number;
+  leaderId: string | null;
+  commitIndex: number;
+  appliedIndex: number;
+  snapshotIndex: number;
+  revision: number;
+  config: { voters: string[]; learners: string[]; outgoing: string[] };
+}
+
+export interface HttpResult {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Headers;
+}
+
+let portCursor = 20000 + (process.pid % 50) * 300;
+
+export class ClusterHarness {
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'raft-e2e-'));
+  readonly basePort: number;
+  private supervisor: ChildProcess | null = null;
+  private output = '';
+
+  constructor(
+    readonly nodes = 3,
+    private readonly env: Record<string, string> = {},
+  ) {
+    this.basePort = portCursor;
+    portCursor += 300;
+  }
+
+  ids(): string[] {
+    return Array.from({ length: this.nodes }, (_, i) => `n${i + 1}`);
+  }
+
+  url(id: string, path: string): string {
+    return `http://127.0.0.1:${this.basePort + Number(id.slice(1))}${path}`;
+  }
+
+  private childEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, LOG_LEVEL: 'warn', ...this.env };
+  }
+
+  async start(): Promise<void> {
+    this.supervisor = spawn(cli[0]!, [cli[1]!, 'up', '--nodes', String(this.nodes), '--base-port', String(this.basePort), '--data-dir', this.dataDir, '--no-services'], {
+      cwd: repoRoot,
+      env: this.childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.supervisor.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.supervisor.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!/cluster of \d+ nodes is up/.test(this.output)) {
+      if (Date.now() > deadline || this.supervisor.exitCode !== null) throw new Error(`cluster did not start:\n${this.output}`);
+      await sleep(100);
+    }
+    await this.waitForLeader();
+  }
+
+  /** Runs a CLI subcommand against this cluster (kill, pause, resume, restart, status, start-new). */
+  cli(...args: string[]): string {
+    const r = spawnSync(cli[0]!, [cli[1]!, ...args, '--data-dir', this.dataDir], { cwd: repoRoot, env: this.childEnv(), encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`cluster ${args.join(' ')} failed: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  async stop(): Promise<void> {
+    if (this.supervisor && this.supervisor.exitCode === null) {
+      this.supervisor.kill('SIGTERM');
+      await new Promise<void>((r) => this.supervisor!.once('exit', () => r()));
+    }
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  pidOf(id: string): number {
+    const file = JSON.parse(readFileSync(join(this.dataDir, 'cluster.json'), 'utf8')) as { nodes: Record<string, { pid: number }> };
+    return file.nodes[id]!.pid;
+  }
+
+  async request(id: string, method: string, path: string, body?: unknown, timeoutMs = 10_000): Promise<HttpResult> {
+    const res = await fetch(this.url(id, path), {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    let parsed: Record<string, unknown> = {};
+    try {
+      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      parsed = { raw: text };
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  }
+
+  async status(id: string): Promise<NodeStatus | null> {
+    try {
+      const r = await this.request(id, 'GET', '/v1/status', undefined, 1000);
+      return r.status === 200 ? (r.body as unknown as NodeStatus) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Waits until the given nodes agree on one leader; returns its id. */
+  async waitForLeader(among: string[] = this.ids(), ms = 30_000): Promise<string> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      const statuses = (await Promise.all(among.map((id) => this.status(id)))).filter((s): s is NodeStatus => s !== null);
+      const leader = statuses.find((s) => s.role === 'leader');
+      if (leader && statuses.filter((s) => s.leaderId === leader.id).length > among.length / 2) return leader.id;
+      await sleep(100);
+    }
+    throw new Error(`no leader among ${among.join(',')} within ${ms} ms`);
+  }
+
+  /** A PUT that retries (with the same ids) through 503/504 and connection errors until acknowledged. */
+  async putReliably(key: string, value: string, clientId: string, requestId: string, among = this.ids(), ms = 30_000): Promise<number> {
+    const deadline = Date.now() + ms;
+    let i = 0;
+    while (Date.now() < deadline) {
+      const id = among[i++ % among.length]!;
+      try {
+        const r = await this.request(id, 'PUT', `/v1/kv/${encodeURIComponent(key)}`, { value, clientId, requestId }, 3000);
+        if (r.status === 200) return r.body['revision'] as number;
+      } catch {
+        // node down or paused: try another
+      }
+      await sleep(50);
+    }
+    throw new Error(`put ${key} not acknowledged within ${ms} ms`);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

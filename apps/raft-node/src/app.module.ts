@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { validateNodeEnv } from './config/node-config';
+import { HealthController } from './health/health.controller';
+import { KvController } from './kv/kv.controller';
+import { MetricsModule } from './metrics/metrics.module';
+import { KvCommandService } from './raft/kv-command.service';
+import { RaftNodeService } from './raft/raft-node.service';
+import { StatusController } from './status/status.controller';
+import { WatchController } from './watch/watch.controller';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      validate: (raw) => ({ node: validateNodeEnv(raw) }),
+    }),
+    LoggerModule.forRoot({
+      pinoHttp: {
+        level: process.env['LOG_LEVEL'] ?? 'info',
+        autoLogging: false,
+        base: { node: process.env['NODE_ID'] },
+      },
+    }),
+    TerminusModule,
+    MetricsModule,
+  ],
+  controllers: [KvController, WatchController, StatusController, HealthController],
+  providers: [RaftNodeService, KvCommandService],
+})
+export class AppModule {}

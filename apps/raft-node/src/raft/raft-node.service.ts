@@ -1,0 +1,99 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { RealScheduler, type ConfigState, type NodeId } from '@raft/raft-core';
+import { RaftHost, type ReadConsistency } from '@raft/raft-host';
+import { KvStateMachine, type KvResult } from '@raft/raft-kv';
+import { openNodeStorage } from './node-storage';
+import { createPeerLink, type PeerLink } from './peer-link';
+import { parsePeers, type NodeEnv } from '../config/node-config';
+import { NodeMetrics } from '../metrics/node-metrics';
+import { seededRandom } from './seeded-random';
+
+/**
+ * Owns this node's Raft machinery: storage, peer transport, the KV state machine and the
+ * host that drives the kernel. Everything else talks to the cluster through this service.
+ */
+@Injectable()
+export class RaftNodeService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('raft');
+  readonly kv: KvStateMachine;
+  private host!: RaftHost<KvResult>;
+  private link!: PeerLink;
+  private readonly env: NodeEnv;
+
+  constructor(
+    config: ConfigService,
+    @Inject(NodeMetrics) private readonly metrics: NodeMetrics,
+  ) {
+    this.env = config.get<NodeEnv>('node')!;
+    this.kv = new KvStateMachine();
+  }
+
+  get id(): NodeId {
+    return this.env.NODE_ID;
+  }
+
+  get settings(): NodeEnv {
+    return this.env;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const env = this.env;
+    const peers = parsePeers(env.PEERS);
+    const storage = await openNodeStorage(env.DATA_DIR, this.logger);
+    this.link = await createPeerLink(env, peers, this.logger);
+    const bootstrap: ConfigState = env.JOIN
+      ? { voters: [], learners: [], outgoing: [] }
+      : { voters: peers.map((p) => p.id), learners: [], outgoing: [] };
+    const tick = env.TICK_MS;
+    this.host = await RaftHost.start<KvResult>({
+      kernel: {
+        id: env.NODE_ID,
+        electionTicks: Math.max(2, Math.round(env.ELECTION_TIMEOUT_MS / tick)),
+        heartbeatTicks: Math.max(1, Math.round(env.HEARTBEAT_INTERVAL_MS / tick)),
+        random: seededRandom(),
+        preVote: true,
+        checkQuorum: true,
+      },
+      storage,
+      sender: this.link,
+      stateMachine: this.kv,
+      scheduler: new RealScheduler(),
+      tickMs: tick,
+      bootstrapConfig: bootstrap,
+      snapshotThreshold: env.SNAPSHOT_THRESHOLD,
+      observer: this.metrics.hostObserver(this.logger),
+    });
+    this.link.onMessages((msgs) => this.host.receive(msgs));
+    this.metrics.bindStatus(() => this.host.status(), () => this.link.stats());
+    this.logger.log(`node ${env.NODE_ID} started: peers on ${env.HOST}:${env.PEER_PORT}, data in ${env.DATA_DIR}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.host?.stop();
+    await this.link?.stop();
+  }
+
+  propose(data: Uint8Array, key: string): Promise<KvResult> {
+    this.metrics.proposals.inc();
+    return this.host.propose(data, key, this.env.REQUEST_TIMEOUT_MS);
+  }
+
+  /** Waits until the local state may be read at `consistency`. */
+  async readBarrier(consistency: ReadConsistency): Promise<void> {
+    if (this.env.UNSAFE_STALE_READS) return; // test-only broken mode, see NodeEnv
+    await this.host.read(consistency, this.env.REQUEST_TIMEOUT_MS);
+  }
+
+  status(): ReturnType<RaftHost<KvResult>['status']> {
+    return this.host.status();
+  }
+
+  transferLeadership(to: NodeId): void {
+    this.host.transferLeadership(to);
+  }
+
+  peerStats(): unknown {
+    return this.link.stats();
+  }
+}

@@ -1,0 +1,60 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import { RaftNodeService } from '../raft/raft-node.service';
+
+class ConfigView {
+  @ApiProperty({ type: [String] }) voters!: string[];
+  @ApiProperty({ type: [String] }) learners!: string[];
+  @ApiProperty({ type: [String] }) outgoing!: string[];
+}
+
+export class StatusResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['follower', 'precandidate', 'candidate', 'leader'] }) role!: string;
+  @ApiProperty() term!: number;
+  @ApiProperty({ nullable: true, type: String }) leaderId!: string | null;
+  @ApiProperty() commitIndex!: number;
+  @ApiProperty() appliedIndex!: number;
+  @ApiProperty({ type: ConfigView }) config!: ConfigView;
+}
+
+class TransferDto {
+  @IsString({ message: 'to must be a node id' })
+  @Length(1, 64)
+  to!: string;
+}
+
+@ApiTags('status')
+@Controller('v1')
+export class StatusController {
+  constructor(private readonly node: RaftNodeService) {}
+
+  @Get('status')
+  @ApiOkResponse({ type: StatusResponse })
+  status(): StatusResponse & Record<string, unknown> {
+    const s = this.node.status();
+    return {
+      id: s.id,
+      role: s.role,
+      term: s.term,
+      leaderId: s.leaderId,
+      commitIndex: s.commit,
+      appliedIndex: s.appliedIndex,
+      config: { voters: [...s.config.voters], learners: [...s.config.learners], outgoing: [...s.config.outgoing] },
+      lastIndex: s.lastIndex,
+      snapshotIndex: s.snapshotIndex,
+      revision: this.node.kv.revision(),
+      failed: s.failed,
+      progress: s.progress,
+    };
+  }
+
+  /** Internal/admin: ask this node (if leader) to hand leadership to `to`. */
+  @Post('admin/transfer-leadership')
+  @HttpCode(202)
+  transfer(@Body() body: TransferDto): { transferring: string } {
+    this.node.transferLeadership(body.to);
+    return { transferring: body.to };
+  }
+}
