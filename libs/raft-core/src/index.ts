@@ -9,3 +9,4 @@ export * from './kernel/raft';
 export * from './kernel/config';
 export * from './kernel/quorum';
 export * from './kernel/random';
+export * from './kernel/membership';

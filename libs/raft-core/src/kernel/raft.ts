@@ -1,5 +1,6 @@
-import { allMembers, decodeConfig, EMPTY_CONFIG, isVoter } from './config';
+import { allMembers, decodeConfig, EMPTY_CONFIG, encodeConfig, isJoint, isVoter } from './config';
 import {
+  ConfigChangeInProgressError,
   InvalidConfigChangeError,
   KernelUsageError,
   LeaderTransferInProgressError,
@@ -8,6 +9,17 @@ import {
 } from './errors';
 import { RaftLog } from './log';
 import { resolveOptions, type RaftOptions, type ResolvedOptions } from './options';
+import {
+  enterJoint,
+  leaveJoint,
+  validateChange,
+  withLearner,
+  withoutLearner,
+  type MembershipChange,
+  type MembershipEvent,
+  type MembershipPhase,
+  type MembershipStatus,
+} from './membership';
 import { Progress } from './progress';
 import { committedIndex, isQuorumActive, jointVote } from './quorum';
 import { ReadIndexQueue, type PendingRead } from './read-index';
@@ -95,6 +107,19 @@ export class RaftKernel {
   /** Reads that arrived since the last Ready; they share one heartbeat round. */
   private readBatch: { ctx: string; index: number; requester: NodeId }[] = [];
 
+  /** The membership operation this leader is running, if any. */
+  private membershipOp: {
+    change: MembershipChange;
+    phase: MembershipPhase;
+    round: number;
+    roundStartTick: number;
+    roundTarget: number;
+    maxRounds: number;
+    /** Index of the configuration entry the current phase waits to see committed. */
+    configIndex: number;
+    error: string | null;
+  } | null = null;
+
   // Follower state.
   /** A snapshot being received; chunks are only combined when they come from one leader. */
   private incomingSnapshot: { meta: SnapshotMeta; from: NodeId; nextOffset: number } | null = null;
@@ -106,6 +131,7 @@ export class RaftKernel {
   private readFailures: ReadFailure[] = [];
   private snapshotChunks: IncomingSnapshotChunk[] = [];
   private pendingInstall: SnapshotMeta | null = null;
+  private membershipEvents: MembershipEvent[] = [];
 
   // What the host has been told, to report only changes.
   private persistedHard: HardState;
@@ -241,6 +267,46 @@ export class RaftKernel {
     this.trimConfigHistory(meta);
   }
 
+  /**
+   * Starts a membership change (Raft §6, thesis §4): learners are added directly; a voter
+   * is added as a learner, caught up in rounds (§4.2.1) and then promoted through joint
+   * consensus; voters are removed through joint consensus. One change at a time: throws
+   * {@link ConfigChangeInProgressError} while another is in flight.
+   */
+  changeMembership(change: MembershipChange): void {
+    if (this.role !== 'leader') throw new NotLeaderError(this.leaderId);
+    if (this.leadTransferee !== null) throw new LeaderTransferInProgressError(this.leadTransferee);
+    if (this.configChangeInFlight()) throw new ConfigChangeInProgressError();
+    const c = this.config();
+    validateChange(c, change);
+    const op = (phase: MembershipPhase, configIndex: number): void => {
+      this.membershipOp = { change, phase, round: 0, roundStartTick: this.now, roundTarget: 0, maxRounds: 10, configIndex, error: null };
+      if (change.kind === 'add-voter' && change.maxRounds !== undefined) this.membershipOp.maxRounds = change.maxRounds;
+      this.reportMembership();
+    };
+    switch (change.kind) {
+      case 'add-learner':
+        op('adding-learner', this.proposeConfig(withLearner(c, change.id)));
+        return;
+      case 'add-voter':
+        if (c.learners.includes(change.id)) {
+          op('catching-up', 0);
+          this.startCatchUpRound();
+        } else {
+          op('adding-learner', this.proposeConfig(withLearner(c, change.id)));
+        }
+        return;
+      case 'remove':
+        if (c.learners.includes(change.id)) {
+          op('removing-learner', this.proposeConfig(withoutLearner(c, change.id)));
+        } else {
+          const voters = c.voters.filter((v) => v !== change.id);
+          op('joint', this.proposeConfig(enterJoint(c, voters, c.learners)));
+        }
+        return;
+    }
+  }
+
   // ───────────────────────────── outputs ─────────────────────────────
 
   hasReady(): boolean {
@@ -253,6 +319,7 @@ export class RaftKernel {
       this.log.committed > this.log.applied ||
       this.readStates.length > 0 ||
       this.readFailures.length > 0 ||
+      this.membershipEvents.length > 0 ||
       this.snapshotChunks.length > 0 ||
       this.pendingInstall !== null ||
       this.hardStateChanged() ||
@@ -282,12 +349,14 @@ export class RaftKernel {
       committedEntries,
       readStates: this.readStates,
       readFailures: this.readFailures,
+      membershipEvents: this.membershipEvents,
     };
     if (entries.length > 0) this.log.handedIndex = entries[entries.length - 1]!.index;
     if (rd.softState) this.reportedSoft = rd.softState;
     this.msgs = [];
     this.readStates = [];
     this.readFailures = [];
+    this.membershipEvents = [];
     this.snapshotChunks = [];
     this.pendingInstall = null;
     this.outstanding = rd;
@@ -343,6 +412,8 @@ export class RaftKernel {
       config: this.config(),
       progress,
       leadTransferee: this.leadTransferee,
+      membership: this.membershipStatus(),
+      configChangeInProgress: this.configChangeInFlight(),
     };
   }
 
@@ -403,6 +474,10 @@ export class RaftKernel {
     this.readBatch = [];
     for (const r of this.readsAwaitingCommit) this.failRead(r.ctx, r.requester, 'stepped-down');
     this.readsAwaitingCommit = [];
+    if (this.membershipOp && this.membershipOp.phase !== 'done' && this.membershipOp.phase !== 'failed') {
+      this.finishMembership('failed', 'leadership lost; the configuration in the log shows how far it got');
+    }
+    this.membershipOp = null;
     this.progress = new Map();
     this.leadTransferee = null;
     this.needBroadcast = false;
@@ -532,6 +607,7 @@ export class RaftKernel {
       }
       if (this.leadTransferee !== null) this.leadTransferee = null; // transfer timed out; resume
     }
+    this.checkCatchUp();
     if (this.heartbeatElapsed >= this.opts.heartbeatTicks) {
       this.heartbeatElapsed = 0;
       this.broadcastHeartbeat();
@@ -647,6 +723,7 @@ export class RaftKernel {
       const moved = pr.acknowledge(m.index);
       if (pr.state === 'probe' && pr.match + 1 >= pr.next) pr.becomeReplicate();
       if (moved) this.maybeCommit();
+      if (moved && this.membershipOp?.phase === 'catching-up' && this.membershipOp.change.id === m.from) this.checkCatchUp();
       if (m.from === this.leadTransferee && pr.match === this.log.lastIndex()) this.sendTimeoutNow(m.from);
       this.sendAppend(m.from, pr);
       this.maybeSendCommit(m.from, pr);
@@ -688,6 +765,7 @@ export class RaftKernel {
       this.log.commitTo(idx);
       this.needBroadcast = true;
       if (firstInTerm) this.serveReadsAwaitingCommit();
+      this.onConfigCommitted();
     }
   }
 
@@ -947,6 +1025,112 @@ export class RaftKernel {
     if (!this.remoteReads.delete(m.ctx)) return;
     if (m.index < 0) this.readFailures.push({ ctx: m.ctx, reason: 'not-leader' });
     else this.readStates.push({ ctx: m.ctx, index: m.index });
+  }
+
+  // ───────────────────────────── membership ─────────────────────────────
+
+  /** A change is in flight while an operation runs, a joint configuration is in force, or a configuration entry is uncommitted. */
+  private configChangeInFlight(): boolean {
+    const op = this.membershipOp;
+    if (op && op.phase !== 'done' && op.phase !== 'failed') return true;
+    return isJoint(this.config()) || this.configIndexes[this.configIndexes.length - 1]! > this.log.committed;
+  }
+
+  private proposeConfig(c: ConfigState): number {
+    return this.appendLocal([{ type: 'config', data: encodeConfig(c) }]);
+  }
+
+  /** Runs whenever the commit index advances on the leader. */
+  private onConfigCommitted(): void {
+    const c = this.config();
+    const lastConfigIndex = this.configIndexes[this.configIndexes.length - 1]!;
+    if (lastConfigIndex > this.log.committed) return;
+    if (isJoint(c)) {
+      // C(old,new) is committed: move to C(new) (also finishes a change a previous leader began).
+      const index = this.proposeConfig(leaveJoint(c));
+      if (this.membershipOp?.phase === 'joint') {
+        this.membershipOp.phase = 'leaving-joint';
+        this.membershipOp.configIndex = index;
+        this.reportMembership();
+      }
+      return;
+    }
+    const op = this.membershipOp;
+    if (op && this.log.committed >= op.configIndex) {
+      if (op.phase === 'adding-learner') {
+        if (op.change.kind === 'add-voter') {
+          op.phase = 'catching-up';
+          this.startCatchUpRound();
+        } else {
+          this.finishMembership('done', null);
+        }
+      } else if (op.phase === 'removing-learner' || op.phase === 'leaving-joint') {
+        this.finishMembership('done', null);
+      }
+    }
+    if (!isVoter(c, this.id)) {
+      // §6: a leader that is not part of C(new) steps down once C(new) is committed. Hand
+      // over to the most up-to-date voter right away rather than waiting for a timeout.
+      let best: NodeId | null = null;
+      for (const v of c.voters) if (best === null || this.matchOf(v) > this.matchOf(best)) best = v;
+      if (best !== null) this.sendTimeoutNow(best);
+      this.becomeFollower(this.term, null);
+    }
+  }
+
+  private startCatchUpRound(): void {
+    const op = this.membershipOp!;
+    op.round++;
+    op.roundStartTick = this.now;
+    op.roundTarget = this.log.lastIndex();
+    this.reportMembership();
+    const pr = this.progress.get(op.change.id);
+    if (pr) this.sendAppend(op.change.id, pr, true);
+  }
+
+  /**
+   * Thesis §4.2.1: each round replicates what the leader had when the round began. A round
+   * shorter than an election timeout means the learner is close enough to promote without
+   * hurting availability; otherwise start another round, up to `maxRounds`. A round that
+   * drags on past several election timeouts counts as too slow.
+   */
+  private checkCatchUp(): void {
+    const op = this.membershipOp;
+    if (!op || op.phase !== 'catching-up') return;
+    const pr = this.progress.get(op.change.id);
+    const elapsed = this.now - op.roundStartTick;
+    const caughtUp = pr !== undefined && pr.match >= op.roundTarget;
+    if (caughtUp && elapsed < this.opts.electionTicks) {
+      const c = this.config();
+      op.phase = 'joint';
+      op.configIndex = this.proposeConfig(enterJoint(c, [...c.voters, op.change.id], c.learners.filter((l) => l !== op.change.id)));
+      this.reportMembership();
+      return;
+    }
+    if (!caughtUp && elapsed < 4 * this.opts.electionTicks) return;
+    if (op.round >= op.maxRounds) {
+      this.finishMembership('failed', `${op.change.id} did not catch up within ${op.maxRounds} rounds`);
+      return;
+    }
+    this.startCatchUpRound();
+  }
+
+  private finishMembership(phase: 'done' | 'failed', error: string | null): void {
+    const op = this.membershipOp;
+    if (!op) return;
+    op.phase = phase;
+    op.error = error;
+    this.reportMembership();
+  }
+
+  private membershipStatus(): MembershipStatus | null {
+    const op = this.membershipOp;
+    return op ? { change: op.change, phase: op.phase, round: op.round, error: op.error } : null;
+  }
+
+  private reportMembership(): void {
+    const s = this.membershipStatus();
+    if (s) this.membershipEvents.push({ ...s, term: this.term });
   }
 
   // ───────────────────────────── configuration ─────────────────────────────

@@ -37,4 +37,8 @@ export interface RaftStatus {
   readonly progress: Readonly<Record<NodeId, PeerProgress>> | null;
   /** Target of an ongoing leadership transfer, if any. */
   readonly leadTransferee: NodeId | null;
+  /** The membership operation this leader runs (null elsewhere or when none ran). */
+  readonly membership: import('./membership').MembershipStatus | null;
+  /** Whether a configuration change is in flight (joint config or uncommitted config entry). */
+  readonly configChangeInProgress: boolean;
 }

@@ -208,6 +208,8 @@ export interface Ready {
   readonly committedEntries: readonly Entry[];
   readonly readStates: readonly ReadState[];
   readonly readFailures: readonly ReadFailure[];
+  /** Phase changes of the membership operation this leader runs (for operators and audit). */
+  readonly membershipEvents: readonly import('./membership').MembershipEvent[];
 }
 
 /** What a server recovered from stable storage at start. */

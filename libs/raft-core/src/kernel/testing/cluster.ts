@@ -7,6 +7,7 @@ import { RaftKernel } from '../raft';
 import type { RandomSource, RaftOptions } from '../options';
 import { xorshiftRandom } from '../random';
 import type { SnapshotSource } from '../storage';
+import type { MembershipEvent } from '../membership';
 import type { ConfigState, Entry, HardState, Message, NodeId, ReadFailure, ReadState, SnapshotMeta } from '../types';
 
 /** Deterministic randomness for tests. */
@@ -68,6 +69,8 @@ export interface ClusterOptions {
   readonly maxInflightMessages?: number;
   readonly maxSnapshotChunkBytes?: number;
   readonly config?: ConfigState;
+  /** Nodes that start empty in join mode (no configuration) and wait to be added. */
+  readonly joiners?: readonly NodeId[];
 }
 
 export class TestCluster {
@@ -77,6 +80,7 @@ export class TestCluster {
   readonly applied = new Map<NodeId, string[]>();
   readonly readStates = new Map<NodeId, ReadState[]>();
   readonly readFailures = new Map<NodeId, ReadFailure[]>();
+  readonly membershipEvents: MembershipEvent[] = [];
   /** Messages sent and not yet delivered. */
   queue: Message[] = [];
   /** Every message ever sent, in order (for assertions on traffic). */
@@ -116,7 +120,9 @@ export class TestCluster {
   /** (Re)starts a node from its disk, as a host does after a crash. */
   start(id: NodeId): void {
     const disk = this.disks.get(id)!;
-    const config = this.opts.config ?? { voters: [...this.opts.ids], learners: [], outgoing: [] };
+    const config = this.opts.joiners?.includes(id)
+      ? { voters: [], learners: [], outgoing: [] }
+      : (this.opts.config ?? { voters: [...this.opts.ids], learners: [], outgoing: [] });
     const kernel = new RaftKernel(this.options(id), {
       hardState: disk.hard,
       snapshot: disk.snapshot?.meta ?? null,
@@ -179,6 +185,7 @@ export class TestCluster {
         for (const e of rd.committedEntries) if (e.type === 'normal') list.push(text(e.data));
         this.readStates.get(nid)!.push(...rd.readStates);
         this.readFailures.get(nid)!.push(...rd.readFailures);
+        this.membershipEvents.push(...rd.membershipEvents);
         k.advance(rd);
       }
     }

@@ -1,0 +1,127 @@
+import { ConfigChangeInProgressError, InvalidConfigChangeError } from './errors';
+import { cmd, TestCluster } from './testing/cluster';
+
+const five = ['n1', 'n2', 'n3', 'n4', 'n5'];
+const three = { voters: ['n1', 'n2', 'n3'], learners: [], outgoing: [] };
+
+function settle(c: TestCluster, rounds = 30): void {
+  for (let i = 0; i < rounds; i++) {
+    c.tickAll();
+    c.stabilize();
+  }
+}
+
+describe('§6 membership changes: learners, catch-up, joint consensus', () => {
+  it('adds a voter as learner → caught up → C(old,new) → C(new), and every server ends with the same configuration', () => {
+    const c = new TestCluster({ ids: ['n1', 'n2', 'n3', 'n4'], config: three, joiners: ['n4'] });
+    c.elect('n1');
+    for (let i = 0; i < 20; i++) c.node('n1').propose(cmd(`v${i}`));
+    c.stabilize();
+    c.node('n1').changeMembership({ kind: 'add-voter', id: 'n4' });
+    settle(c);
+    const phases = c.membershipEvents.map((e) => e.phase);
+    expect(phases).toEqual(['adding-learner', 'catching-up', 'joint', 'leaving-joint', 'done']);
+    for (const id of ['n1', 'n2', 'n3', 'n4']) {
+      expect(c.node(id).status().config).toEqual({ voters: ['n1', 'n2', 'n3', 'n4'], learners: [], outgoing: [] });
+    }
+    expect(c.applied.get('n4')).toEqual(c.applied.get('n1'));
+    expect(c.node('n1').status().configChangeInProgress).toBe(false);
+  });
+
+  it('refuses a second change while one is in flight, and invalid changes, with typed errors', () => {
+    const c = new TestCluster({ ids: ['n1', 'n2', 'n3', 'n4', 'n5'], config: three, joiners: ['n4', 'n5'] });
+    c.elect('n1');
+    c.node('n1').changeMembership({ kind: 'add-voter', id: 'n4' });
+    expect(() => c.node('n1').changeMembership({ kind: 'add-learner', id: 'n5' })).toThrow(ConfigChangeInProgressError);
+    settle(c);
+    expect(() => c.node('n1').changeMembership({ kind: 'add-voter', id: 'n4' })).toThrow(InvalidConfigChangeError);
+    expect(() => c.node('n1').changeMembership({ kind: 'remove', id: 'zz' })).toThrow(InvalidConfigChangeError);
+    expect(() => c.node('n1').changeMembership({ kind: 'add-learner', id: 'bad id!' })).toThrow(InvalidConfigChangeError);
+    const solo = new TestCluster({ ids: ['n1'] });
+    solo.elect('n1');
+    expect(() => solo.node('n1').changeMembership({ kind: 'remove', id: 'n1' })).toThrow('cannot remove the last voter');
+  });
+
+  it('removing the leader: it leads through the joint phase, then steps down and never campaigns again', () => {
+    const c = new TestCluster({ ids: ['n1', 'n2', 'n3'], preVote: true, checkQuorum: true });
+    c.elect('n1');
+    c.node('n1').changeMembership({ kind: 'remove', id: 'n1' });
+    settle(c, 10);
+    const leader = c.leader()!;
+    expect(['n2', 'n3']).toContain(leader.id);
+    expect(c.node('n1').status().role).toBe('follower');
+    for (const id of ['n2', 'n3']) expect(c.node(id).status().config).toEqual({ voters: ['n2', 'n3'], learners: [], outgoing: [] });
+    const term = leader.status().term;
+    settle(c, 100);
+    expect(c.node('n1').status().role).toBe('follower');
+    expect(leader.status()).toMatchObject({ role: 'leader', term });
+    leader.propose(cmd('after-removal'));
+    c.stabilize();
+    expect(c.applied.get(leader.id)).toContain('after-removal');
+  });
+
+  it('a removed server that never learned of its removal cannot disrupt the cluster', () => {
+    const c = new TestCluster({ ids: ['n1', 'n2', 'n3', 'n4'], preVote: true, checkQuorum: true });
+    c.elect('n1');
+    c.isolate('n4');
+    c.node('n1').changeMembership({ kind: 'remove', id: 'n4' });
+    settle(c, 10);
+    expect(c.node('n1').status().config.voters).toEqual(['n1', 'n2', 'n3']);
+    const term = c.node('n1').status().term;
+    settle(c, 50); // n4 times out over and over (PreVote keeps its term)
+    c.heal();
+    settle(c, 50);
+    expect(c.node('n1').status()).toMatchObject({ role: 'leader', term });
+  });
+
+  it('gives up catching up a learner that cannot keep up, after a bounded number of rounds', () => {
+    const c = new TestCluster({ ids: ['n1', 'n2', 'n3', 'n4'], config: three, joiners: ['n4'] });
+    c.elect('n1');
+    c.crash('n4'); // the new server is unreachable
+    c.node('n1').changeMembership({ kind: 'add-voter', id: 'n4', maxRounds: 2 });
+    for (let i = 0; i < 200; i++) {
+      c.tickAll();
+      c.node('n1').propose(cmd(`x${i}`));
+      c.stabilize();
+    }
+    const last = c.membershipEvents[c.membershipEvents.length - 1]!;
+    expect(last).toMatchObject({ phase: 'failed', error: 'n4 did not catch up within 2 rounds' });
+    expect(c.node('n1').status().config).toEqual({ voters: ['n1', 'n2', 'n3'], learners: ['n4'], outgoing: [] });
+    expect(c.node('n1').status().configChangeInProgress).toBe(false);
+  });
+
+  it('the paper’s 3 → 5 change never elects two leaders in one term, under random delivery and timeouts', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const c = new TestCluster({ ids: five, seed, config: three, joiners: ['n4', 'n5'] });
+      c.elect('n1');
+      c.node('n1').changeMembership({ kind: 'add-learner', id: 'n4' });
+      settle(c, 3);
+      c.node('n1').changeMembership({ kind: 'add-learner', id: 'n5' });
+      settle(c, 3);
+      // Now jump from {n1,n2,n3} to {n1..n5} in one joint change, while disrupting elections.
+      const leader = c.leader()!;
+      const base = leader.status().config;
+      expect(base.learners).toEqual(['n4', 'n5']);
+      const leaders = new Map<number, Set<string>>();
+      let rnd = seed * 7919;
+      const next = (n: number): number => ((rnd = (rnd * 1103515245 + 12345) % 2147483648), rnd % n);
+      leader.changeMembership({ kind: 'add-voter', id: 'n4' });
+      for (let step = 0; step < 400; step++) {
+        const who = five[next(5)]!;
+        if (next(3) === 0) c.tick(who, 1 + next(15));
+        c.flush();
+        // Deliver a random subset, drop some: the worst orderings are where two majorities could form.
+        c.deliver((m) => next(4) !== 0);
+        c.queue = c.queue.filter(() => next(5) !== 0);
+        for (const id of five) {
+          const s = c.node(id).status();
+          if (s.role !== 'leader') continue;
+          const set = leaders.get(s.term) ?? new Set<string>();
+          set.add(id);
+          leaders.set(s.term, set);
+          expect({ seed, term: s.term, leaders: [...set] }).toEqual({ seed, term: s.term, leaders: [id] });
+        }
+      }
+    }
+  });
+});
