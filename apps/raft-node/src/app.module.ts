@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { validateNodeEnv } from './config/node-config';
+import { AdminController } from './admin/admin.controller';
 import { HealthController } from './health/health.controller';
 import { KvController } from './kv/kv.controller';
 import { MetricsModule } from './metrics/metrics.module';
@@ -28,7 +29,7 @@ import { WatchController } from './watch/watch.controller';
     TerminusModule,
     MetricsModule,
   ],
-  controllers: [KvController, WatchController, StatusController, HealthController],
+  controllers: [AdminController, KvController, WatchController, StatusController, HealthController],
   providers: [RaftNodeService, KvCommandService],
 })
 export class AppModule {}

@@ -2,6 +2,7 @@ import {
   RaftKernel,
   type Cancel,
   type ConfigState,
+  type MembershipChange,
   type Message,
   type RaftOptions,
   type RaftStatus,
@@ -123,6 +124,13 @@ export class RaftHost<R> {
     return promise;
   }
 
+  /** Starts a membership change on the leader (throws the kernel's typed errors). */
+  changeMembership(change: MembershipChange): void {
+    this.assertRunning();
+    this.kernel.changeMembership(change);
+    this.kick();
+  }
+
   /** Starts a leadership transfer (throws the kernel's typed errors). */
   transferLeadership(to: string): void {
     this.assertRunning();
@@ -226,6 +234,7 @@ export class RaftHost<R> {
     if (rd.committedEntries.length > 0) observer?.onApply?.(rd.committedEntries.length, this.appliedIndex);
     if (rd.softState && observer?.onSoftState) observer.onSoftState(rd.softState.role, rd.softState.leaderId, this.kernel.status().term);
 
+    for (const ev of rd.membershipEvents) observer?.onMembership?.(ev);
     for (const r of rd.readStates) this.reads.ready(r.ctx, r.index);
     for (const f of rd.readFailures) this.reads.fail(f.ctx, new ReadUnavailableError(f.reason));
     this.reads.release(this.appliedIndex);

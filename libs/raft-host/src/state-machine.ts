@@ -28,4 +28,5 @@ export interface HostObserver {
   onSoftState?(role: string, leaderId: string | null, term: number): void;
   onSnapshot?(index: number, durationMs: number): void;
   onFatal?(error: unknown): void;
+  onMembership?(event: import('@raft/raft-core').MembershipEvent): void;
 }

@@ -35,6 +35,7 @@ export class KvStateMachine {
   readonly store = new KvStore();
   readonly watch: WatchHub;
   private sessions: ClientSessions<KvResult>;
+  private readonly restoreListeners = new Set<() => void>();
 
   constructor(private readonly options: KvStateMachineOptions = {}) {
     this.watch = new WatchHub(options.watchHistory ?? 10_000);
@@ -47,6 +48,12 @@ export class KvStateMachine {
       maxResultsPerClient: this.options.resultsPerClient ?? 128,
       maxSessions: this.options.maxSessions ?? 100_000,
     };
+  }
+
+  /** Called after the state was replaced by a snapshot (watch history does not cover that). */
+  onRestored(listener: () => void): () => void {
+    this.restoreListeners.add(listener);
+    return () => this.restoreListeners.delete(listener);
   }
 
   get(key: string): KeyValue | undefined {
@@ -146,6 +153,7 @@ export class KvStateMachine {
     this.sessions = new ClientSessions<KvResult>(this.sessionOptions());
     if (!reader) {
       this.watch.resetTo(0);
+      for (const l of this.restoreListeners) l();
       return;
     }
     const records = new RecordReader();
@@ -170,5 +178,6 @@ export class KvStateMachine {
     this.store.revision = header.revision;
     this.sessions = ClientSessions.restore<KvResult>(header.sessions, this.sessionOptions());
     this.watch.resetTo(header.revision);
+    for (const l of this.restoreListeners) l();
   }
 }

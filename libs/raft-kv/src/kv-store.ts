@@ -47,6 +47,13 @@ export class KvStore {
     return { revision: ++this.revision, type: 'delete', key, prevValue: prev.value };
   }
 
+  /** Keys starting with `prefix`, in key order. */
+  range(prefix: string): [string, KeyValue][] {
+    const out: [string, KeyValue][] = [];
+    for (const [k, v] of this.data) if (k.startsWith(prefix)) out.push([k, v]);
+    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
   /** Entries in key order, for snapshots and checksums. */
   *entries(): IterableIterator<[string, KeyValue]> {
     const keys = [...this.data.keys()].sort();

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { LeaderTransferInProgressError, NoLeaderError, NotLeaderError, RaftError } from '@raft/raft-core';
+import { ConfigChangeInProgressError, InvalidConfigChangeError, LeaderTransferInProgressError, NoLeaderError, NotLeaderError, RaftError } from '@raft/raft-core';
 import { HostStoppedError, OutcomeUnknownError, ReadUnavailableError } from '@raft/raft-host';
 
 interface Mapped {
@@ -13,6 +13,8 @@ interface Mapped {
 /** Maps every error to the documented JSON shape `{"error": ...}` and status. */
 export function mapError(e: unknown): Mapped {
   if (e instanceof OutcomeUnknownError) return { status: HttpStatus.GATEWAY_TIMEOUT, error: 'outcome unknown' };
+  if (e instanceof ConfigChangeInProgressError) return { status: HttpStatus.CONFLICT, error: e.message };
+  if (e instanceof InvalidConfigChangeError) return { status: HttpStatus.BAD_REQUEST, error: e.message };
   if (e instanceof NotLeaderError) return { status: 503, error: e.message, retryAfter: 1, extra: { leaderId: e.leaderHint } };
   if (e instanceof NoLeaderError || e instanceof LeaderTransferInProgressError) return { status: 503, error: e.message, retryAfter: 1 };
   if (e instanceof ReadUnavailableError) return { status: 503, error: e.message, retryAfter: 1 };

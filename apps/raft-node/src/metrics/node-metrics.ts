@@ -95,6 +95,7 @@ export class NodeMetrics {
         if (entries > 0) this.appendEntries.observe(entries);
       },
       onSoftState: (role, leaderId, term) => logger.log(`role=${role} leader=${leaderId ?? 'none'} term=${term}`),
+      onMembership: (ev) => logger.log(`membership ${ev.change.kind} ${ev.change.id}: ${ev.phase}${ev.round ? ` (round ${ev.round})` : ''}${ev.error ? `: ${ev.error}` : ''}`),
       onSnapshot: (index, ms) => {
         this.snapshotSeconds.observe(ms / 1000);
         logger.log(`snapshot at index ${index} in ${ms.toFixed(1)} ms`);

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { RealScheduler, type ConfigState, type NodeId } from '@raft/raft-core';
+import { ConfigChangeInProgressError, NotLeaderError, RealScheduler, validateChange, type ConfigState, type MembershipChange, type NodeId } from '@raft/raft-core';
 import { RaftHost, type ReadConsistency } from '@raft/raft-host';
 import { KvStateMachine, type KvResult } from '@raft/raft-kv';
+import { AddressBook, type MemberAddress } from './address-book';
 import { openNodeStorage } from './node-storage';
 import { createPeerLink, type PeerLink } from './peer-link';
 import { parsePeers, type NodeEnv } from '../config/node-config';
@@ -19,6 +20,7 @@ export class RaftNodeService implements OnModuleInit, OnApplicationShutdown {
   readonly kv: KvStateMachine;
   private host!: RaftHost<KvResult>;
   private link!: PeerLink;
+  private addresses!: AddressBook;
   private readonly env: NodeEnv;
 
   constructor(
@@ -42,6 +44,9 @@ export class RaftNodeService implements OnModuleInit, OnApplicationShutdown {
     const peers = parsePeers(env.PEERS);
     const storage = await openNodeStorage(env.DATA_DIR, this.logger);
     this.link = await createPeerLink(env, peers, this.logger);
+    const initial = new Map<string, MemberAddress>(peers.map((p) => [p.id, { peer: `${p.host}:${p.peerPort}`, http: `${p.host}:${p.httpPort}` }]));
+    this.addresses = new AddressBook(env.NODE_ID, initial, this.link);
+    this.addresses.follow(this.kv);
     const bootstrap: ConfigState = env.JOIN
       ? { voters: [], learners: [], outgoing: [] }
       : { voters: peers.map((p) => p.id), learners: [], outgoing: [] };
@@ -87,6 +92,23 @@ export class RaftNodeService implements OnModuleInit, OnApplicationShutdown {
 
   status(): ReturnType<RaftHost<KvResult>['status']> {
     return this.host.status();
+  }
+
+  /** Throws the typed error a membership change would hit, without starting it. */
+  assertCanChangeMembership(change: MembershipChange): void {
+    const s = this.host.status();
+    if (s.role !== 'leader') throw new NotLeaderError(s.leaderId);
+    if (s.configChangeInProgress) throw new ConfigChangeInProgressError();
+    validateChange(s.config, change);
+  }
+
+  changeMembership(change: MembershipChange): void {
+    this.host.changeMembership(change);
+  }
+
+  /** Known member addresses (peer and HTTP), including members added at runtime. */
+  members(): Record<string, MemberAddress> {
+    return this.addresses.all();
   }
 
   transferLeadership(to: NodeId): void {

@@ -47,6 +47,9 @@ export class StatusController {
       revision: this.node.kv.revision(),
       failed: s.failed,
       progress: s.progress,
+      membership: s.membership,
+      configChangeInProgress: s.configChangeInProgress,
+      members: this.node.members(),
     };
   }
 
