@@ -10,6 +10,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { KvCommandService } from './raft/kv-command.service';
 import { RaftNodeService } from './raft/raft-node.service';
 import { StatusController } from './status/status.controller';
+import { StreamsController } from './streams/streams.controller';
 import { WatchController } from './watch/watch.controller';
 
 @Module({
@@ -29,7 +30,7 @@ import { WatchController } from './watch/watch.controller';
     TerminusModule,
     MetricsModule,
   ],
-  controllers: [AdminController, KvController, WatchController, StatusController, HealthController],
+  controllers: [AdminController, KvController, StreamsController, WatchController, StatusController, HealthController],
   providers: [RaftNodeService, KvCommandService],
 })
 export class AppModule {}

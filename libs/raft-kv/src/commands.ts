@@ -15,7 +15,21 @@ export type KvCommand =
   | ({ readonly op: 'put'; readonly key: string; readonly value: string } & RequestIds & Stamped)
   | ({ readonly op: 'del'; readonly key: string } & RequestIds & Stamped)
   | ({ readonly op: 'cas'; readonly key: string; readonly expect: string | null; readonly value: string } & RequestIds & Stamped)
-  | ({ readonly op: 'incr'; readonly key: string; readonly delta: number } & RequestIds & Stamped);
+  | ({ readonly op: 'incr'; readonly key: string; readonly delta: number } & RequestIds & Stamped)
+  /**
+   * Appends a message to an ordered stream (a chat conversation): assigns the stream's next
+   * sequence number atomically; a repeat of (sender, clientMsgId) returns the first result.
+   * `key` is the stream id; `msgId` is a unique id chosen by the proposer (e.g. a Snowflake).
+   */
+  | ({
+      readonly op: 'append';
+      readonly key: string;
+      readonly sender: string;
+      readonly clientMsgId: string;
+      readonly msgId: string;
+      readonly body: string;
+    } & RequestIds &
+      Stamped);
 
 export type KvOp = KvCommand['op'];
 
@@ -40,6 +54,17 @@ export interface IncrResult {
   readonly value: number;
   readonly revision: number;
 }
+export interface AppendResult {
+  readonly op: 'append';
+  readonly stream: string;
+  readonly seq: number;
+  readonly msgId: string;
+  readonly revision: number;
+  /** Leader-assigned time the message was first appended. */
+  readonly ts: number;
+  /** True when this (sender, clientMsgId) was appended before: the original is returned. */
+  readonly duplicate: boolean;
+}
 /** A command that was applied but refused by the state machine (e.g. incr of a non-integer). */
 export interface RejectedResult {
   readonly op: 'rejected';
@@ -52,7 +77,7 @@ export interface ExpiredResult {
   readonly revision: number;
 }
 
-export type KvResult = PutResult | DeleteResult | CasResult | IncrResult | RejectedResult | ExpiredResult;
+export type KvResult = PutResult | DeleteResult | CasResult | IncrResult | AppendResult | RejectedResult | ExpiredResult;
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
@@ -86,6 +111,9 @@ export function decodeCommand(data: Uint8Array): KvCommand {
       break;
     case 'incr':
       if (!Number.isSafeInteger(c['delta'])) throw new MalformedCommandError('incr needs an integer delta');
+      break;
+    case 'append':
+      if (!str('sender') || !str('clientMsgId') || !str('msgId') || !str('body')) throw new MalformedCommandError('append needs sender, clientMsgId, msgId and body');
       break;
     default:
       throw new MalformedCommandError(`unknown op ${String(c['op'])}`);

@@ -136,3 +136,35 @@ describe('KvStateMachine', () => {
     await expect(new KvStateMachine().restore(truncated)).rejects.toThrow('truncated or inconsistent');
   });
 });
+
+describe('KvStateMachine stream append (chat ordering)', () => {
+  const append = (sm: KvStateMachine, stream: string, sender: string, clientMsgId: string, body: string, requestId = `${sender}/${clientMsgId}/${index}`) =>
+    sm.apply(entry({ op: 'append', key: stream, sender, clientMsgId, msgId: `m-${index + 1}`, body, clientId: sender, requestId } as KvCommand)).result;
+
+  it('assigns strictly increasing, gapless sequence numbers per stream', () => {
+    const sm = new KvStateMachine();
+    const seqs = ['a', 'b', 'c'].map((b, i) => append(sm, 'conv1', 'u1', `c${i}`, b));
+    const other = append(sm, 'conv2', 'u1', 'c0', 'x');
+    expect(seqs.map((r) => (r.op === 'append' ? r.seq : -1))).toEqual([1, 2, 3]);
+    expect(other).toMatchObject({ op: 'append', stream: 'conv2', seq: 1, duplicate: false });
+  });
+
+  it('a retried (sender, clientMsgId) returns the original message even with a new request id', () => {
+    const sm = new KvStateMachine();
+    const first = append(sm, 'conv', 'u1', 'hello-1', 'hello', 'r1');
+    append(sm, 'conv', 'u2', 'x', 'other');
+    const retry = append(sm, 'conv', 'u1', 'hello-1', 'hello', 'r2');
+    expect(first).toMatchObject({ seq: 1, duplicate: false });
+    expect(retry).toMatchObject({ op: 'append', seq: 1, duplicate: true, msgId: (first as { msgId: string }).msgId });
+    expect(sm.get('stream/conv/seq')!.value).toBe('2');
+  });
+
+  it('publishes the message on the stream prefix, counter first, message last', () => {
+    const sm = new KvStateMachine();
+    const keys: string[] = [];
+    sm.watch.watch('stream/conv/', 0, (e) => keys.push(e.key));
+    append(sm, 'conv', 'u1', 'k', 'body');
+    expect(keys).toEqual(['stream/conv/seq', 'stream/conv/d/u1\u0000k', 'stream/conv/m/000000000001']);
+    expect(JSON.parse(sm.get('stream/conv/m/000000000001')!.value)).toMatchObject({ stream: 'conv', seq: 1, sender: 'u1', clientMsgId: 'k', body: 'body' });
+  });
+});

@@ -18,6 +18,25 @@ export interface KvStateMachineOptions {
 
 const SNAPSHOT_BATCH = 512;
 
+/** Key layout of ordered streams (chat conversations) inside the KV. */
+export const streamKeys = {
+  prefix: (stream: string): string => `stream/${stream}/`,
+  seq: (stream: string): string => `stream/${stream}/seq`,
+  message: (stream: string, seq: number): string => `stream/${stream}/m/${String(seq).padStart(12, '0')}`,
+  dedup: (stream: string, sender: string, clientMsgId: string): string => `stream/${stream}/d/${sender}\u0000${clientMsgId}`,
+};
+
+/** What a stream message key holds (JSON). */
+export interface StreamMessage {
+  readonly stream: string;
+  readonly seq: number;
+  readonly msgId: string;
+  readonly sender: string;
+  readonly clientMsgId: string;
+  readonly body: string;
+  readonly ts: number;
+}
+
 interface SnapshotHeader {
   readonly v: 1;
   readonly revision: number;
@@ -113,6 +132,8 @@ export class KvStateMachine {
         this.publish(ev);
         return { op: 'cas', succeeded: true, revision: ev.revision };
       }
+      case 'append':
+        return this.append(cmd);
       case 'incr': {
         const cur = s.get(cmd.key);
         const base = cur === undefined ? 0 : Number(cur.value);
@@ -126,6 +147,29 @@ export class KvStateMachine {
         return { op: 'incr', value, revision: ev.revision };
       }
     }
+  }
+
+  /**
+   * Stream append. Deduplication by (sender, clientMsgId) is kept forever in the KV itself,
+   * independent of client sessions, because chat clients may retry long after a session
+   * would have expired. The message key is written last so a watcher that sees it finds
+   * the sequence counter already updated.
+   */
+  private append(cmd: Extract<KvCommand, { op: 'append' }>): KvResult {
+    const s = this.store;
+    const dedupKey = streamKeys.dedup(cmd.key, cmd.sender, cmd.clientMsgId);
+    const seen = s.get(dedupKey);
+    if (seen) {
+      const original = JSON.parse(s.get(streamKeys.message(cmd.key, Number(seen.value)))!.value) as StreamMessage;
+      return { op: 'append', stream: cmd.key, seq: original.seq, msgId: original.msgId, revision: s.revision, ts: original.ts, duplicate: true };
+    }
+    const seq = Number(s.get(streamKeys.seq(cmd.key))?.value ?? '0') + 1;
+    this.publish(s.put(streamKeys.seq(cmd.key), String(seq)));
+    this.publish(s.put(dedupKey, String(seq)));
+    const msg: StreamMessage = { stream: cmd.key, seq, msgId: cmd.msgId, sender: cmd.sender, clientMsgId: cmd.clientMsgId, body: cmd.body, ts: cmd.ts };
+    const ev = s.put(streamKeys.message(cmd.key, seq), JSON.stringify(msg));
+    this.publish(ev);
+    return { op: 'append', stream: cmd.key, seq, msgId: cmd.msgId, revision: ev.revision, ts: cmd.ts, duplicate: false };
   }
 
   private publish(ev: ChangeEvent): void {

@@ -35,7 +35,7 @@ export function mapError(e: unknown): Mapped {
     const type = (e as { type?: string }).type;
     if (type === 'entity.parse.failed') return { status: 400, error: 'request body is not valid JSON' };
     if (type === 'entity.too.large') return { status: 413, error: 'request body is too large' };
-    if (status >= 400 && status < 500) return { status, error: (e as Error).message };
+    if (status >= 400 && status < 500) return { status, error: String((e as { message?: unknown }).message ?? 'bad request') };
   }
   return { status: 500, error: 'internal error' };
 }

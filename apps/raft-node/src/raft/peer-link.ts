@@ -25,9 +25,9 @@ export async function createPeerLink(env: NodeEnv, peers: readonly PeerAddress[]
     listen: { host: env.HOST, port: env.PEER_PORT },
     peers: Object.fromEntries(peers.filter((p) => p.id !== env.NODE_ID).map((p) => [p.id, { host: p.host, port: p.peerPort }])),
     logger: {
-      info: (msg: string) => logger.log(msg, 'transport'),
-      warn: (msg: string) => logger.warn(msg, 'transport'),
-      error: (msg: string) => logger.error(msg, undefined, 'transport'),
+      info: (ctx, msg) => logger.log(`${msg} ${JSON.stringify(ctx)}`, 'transport'),
+      warn: (ctx, msg) => logger.warn(`${msg} ${JSON.stringify(ctx)}`, 'transport'),
+      error: (ctx, msg) => logger.error(`${msg} ${JSON.stringify(ctx)}`, undefined, 'transport'),
     },
   });
   await transport.start();
