@@ -1,0 +1,145 @@
+import { NoLeaderError, VirtualScheduler, type Message, type RaftStorage } from '@raft/raft-core';
+import { MemoryStorage } from '@raft/raft-sim';
+import { encodeCommand, KvStateMachine, requestKey, type KvCommand, type KvResult } from '@raft/raft-kv';
+import { HostStoppedError, OutcomeUnknownError } from './errors';
+import { RaftHost } from './raft-host';
+
+const ids = ['n1', 'n2', 'n3'];
+
+/** Three hosts in one process on virtual time, with a network that can drop everything to a node. */
+class Cluster {
+  readonly scheduler = new VirtualScheduler();
+  readonly storages = new Map<string, RaftStorage>(ids.map((id) => [id, new MemoryStorage()]));
+  readonly kvs = new Map<string, KvStateMachine>();
+  readonly hosts = new Map<string, RaftHost<KvResult>>();
+  readonly isolated = new Set<string>();
+
+  async start(id: string, opts: { snapshotThreshold?: number } = {}): Promise<void> {
+    const kv = new KvStateMachine();
+    this.kvs.set(id, kv);
+    const host = await RaftHost.start<KvResult>({
+      kernel: { id, electionTicks: 10, heartbeatTicks: 2, random: { nextInt: (b) => (ids.indexOf(id) * 7) % b } },
+      storage: this.storages.get(id)!,
+      sender: { send: (msgs) => this.deliver(msgs) },
+      stateMachine: kv,
+      scheduler: this.scheduler,
+      tickMs: 10,
+      bootstrapConfig: { voters: ids, learners: [], outgoing: [] },
+      snapshotThreshold: opts.snapshotThreshold ?? 0,
+    });
+    this.hosts.set(id, host);
+  }
+
+  private deliver(msgs: readonly Message[]): void {
+    for (const m of msgs) {
+      if (this.isolated.has(m.from) || this.isolated.has(m.to)) continue;
+      // Deliver asynchronously, like a socket would.
+      this.scheduler.schedule(1, () => this.hosts.get(m.to)?.receive([m]));
+    }
+  }
+
+  async run(ms: number): Promise<void> {
+    await this.scheduler.advance(ms);
+  }
+
+  leader(): RaftHost<KvResult> | undefined {
+    return [...this.hosts.values()].find((h) => h.status().role === 'leader' && !this.isolated.has(h.id));
+  }
+}
+
+let seq = 0;
+function put(key: string, value: string, clientId = 'c', requestId = `r${++seq}`): { data: Uint8Array; key: string } {
+  const cmd: KvCommand = { op: 'put', key, value, clientId, requestId, ts: 1 };
+  return { data: encodeCommand(cmd), key: requestKey(cmd) };
+}
+
+describe('RaftHost', () => {
+  it('elects a leader, commits proposals and resolves them with the state machine result', async () => {
+    const c = new Cluster();
+    for (const id of ids) await c.start(id);
+    await c.run(500);
+    const leader = c.leader()!;
+    expect(leader).toBeDefined();
+    const p = put('a', '1');
+    const done = leader.propose(p.data, p.key, 1000);
+    await c.run(100);
+    await expect(done).resolves.toEqual({ op: 'put', revision: 1 });
+    await c.run(100);
+    for (const id of ids) expect(c.kvs.get(id)!.get('a')!.value).toBe('1');
+  });
+
+  it('a proposal on a follower is forwarded and resolves there once applied locally', async () => {
+    const c = new Cluster();
+    for (const id of ids) await c.start(id);
+    await c.run(500);
+    const follower = [...c.hosts.values()].find((h) => h.status().role === 'follower')!;
+    const p = put('b', '2');
+    const done = follower.propose(p.data, p.key, 1000);
+    await c.run(200);
+    await expect(done).resolves.toEqual({ op: 'put', revision: 1 });
+  });
+
+  it('linearizable reads wait for the read index to be applied; without a leader they fail fast', async () => {
+    const c = new Cluster();
+    for (const id of ids) await c.start(id);
+    const early = c.hosts.get('n1')!.propose(put('x', 'y').data, 'k', 1000);
+    await expect(early).rejects.toBeInstanceOf(NoLeaderError);
+    await c.run(500);
+    const leader = c.leader()!;
+    const w = put('k', 'v');
+    void leader.propose(w.data, w.key, 1000);
+    const follower = [...c.hosts.values()].find((h) => h !== leader)!;
+    const read = follower.read('linearizable', 1000);
+    await c.run(200);
+    await expect(read).resolves.toBeUndefined();
+    expect(c.kvs.get(follower.id)!.get('k')!.value).toBe('v');
+  });
+
+  it('a write that cannot commit answers OutcomeUnknown at its deadline', async () => {
+    const c = new Cluster();
+    for (const id of ids) await c.start(id);
+    await c.run(500);
+    const leader = c.leader()!;
+    for (const id of ids) if (id !== leader.id) c.isolated.add(id);
+    const p = put('lost', '1');
+    const done = leader.propose(p.data, p.key, 300).catch((e: unknown) => e);
+    await c.run(400);
+    expect(await done).toBeInstanceOf(OutcomeUnknownError);
+  });
+
+  it('takes snapshots at the threshold, and a restarted node recovers state from snapshot + log', async () => {
+    const c = new Cluster();
+    for (const id of ids) await c.start(id, { snapshotThreshold: 20 });
+    await c.run(500);
+    const leader = c.leader()!;
+    for (let i = 0; i < 50; i++) {
+      const p = put(`k${i}`, `v${i}`);
+      void leader.propose(p.data, p.key, 5000);
+    }
+    await c.run(500);
+    const victim = ids.find((id) => id !== leader.id)!;
+    expect(c.hosts.get(victim)!.status().snapshotIndex).toBeGreaterThanOrEqual(20);
+    await c.hosts.get(victim)!.stop();
+    await c.start(victim, { snapshotThreshold: 20 });
+    await c.run(300);
+    const kv = c.kvs.get(victim)!;
+    expect(kv.get('k0')!.value).toBe('v0');
+    expect(kv.get('k49')!.value).toBe('v49');
+    expect(kv.revision()).toBe(50);
+  });
+
+  it('a storage failure stops the host: pending and later calls fail, nothing more is acknowledged', async () => {
+    const c = new Cluster();
+    for (const id of ids) await c.start(id);
+    await c.run(500);
+    const leader = c.leader()!;
+    const storage = c.storages.get(leader.id)!;
+    storage.save = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+    const p = put('z', '1');
+    const done = leader.propose(p.data, p.key, 1000).catch((e: unknown) => e);
+    await c.run(100);
+    expect(await done).toBeInstanceOf(HostStoppedError);
+    expect(leader.status().failed).toBe(true);
+    await expect(leader.propose(put('z', '2').data, 'x', 100)).rejects.toBeInstanceOf(HostStoppedError);
+  });
+});
