@@ -16,9 +16,9 @@ describe('docker-compose.yml', () => {
     expect(out).toContain('services:');
   });
 
-  it('declares the backing services the apps need', () => {
+  it('declares PostgreSQL, Redis, three raft nodes, the admin gateway and the chat service', () => {
     const text = readFileSync(composeFile, 'utf8');
-    for (const service of ['postgres:', 'redis:']) {
+    for (const service of ['postgres:', 'redis:', 'raft1:', 'raft2:', 'raft3:', 'admin-gateway:', 'chat-message:']) {
       expect(text).toContain(service);
     }
   });
