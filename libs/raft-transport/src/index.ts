@@ -1,1 +1,14 @@
-export {};
+export * from './errors';
+export * from './logger';
+export * from './options';
+export * from './patterns';
+export { FrameKind, PROTOCOL_VERSION, FRAME_HEADER_BYTES } from './protocol/frame-kind';
+export type { HandshakeBody, RequestBody, ResponseBody, EventBody, PayloadGuard } from './protocol/frame-bodies';
+export { encodeFrame } from './protocol/frame-encoder';
+export { isRaftMessage } from './protocol/raft-message-guard';
+export { backoffDelayMs, type RandomFn } from './client/backoff';
+export type { PeerLinkStats, PeerLinkState } from './client/peer-link';
+export { RaftTransportClient, type RaftTransportClientOptions } from './client/raft-transport-client';
+export { RaftTransportContext, type RaftTransportContextArgs } from './server/raft-transport-context';
+export * from './server/raft-transport-server';
+export * from './peer/peer-transport';
