@@ -52,6 +52,36 @@ function nodeRecord(file: Pick<ClusterFile, 'basePort' | 'dataDir' | 'clusterId'
   };
 }
 
+/** Admin gateway and chat service records, on 8080/8090 for the default base port. */
+function serviceRecords(file: Pick<ClusterFile, 'basePort' | 'dataDir' | 'clusterId'>, nodeIndexes: number[]): ProcessRecord[] {
+  const offset = file.basePort - 7000;
+  const httpNodes = nodeIndexes.map((i) => `127.0.0.1:${file.basePort + i}`).join(',');
+  const defs: { id: string; port: number; env: Record<string, string> }[] = [
+    {
+      id: 'admin-gateway',
+      port: 8080 + offset,
+      env: { PORT: String(8080 + offset), SEED_NODES: httpNodes, ADMIN_TOKEN: process.env['ADMIN_TOKEN'] ?? 'dev-admin-token' },
+    },
+    {
+      id: 'chat-message',
+      port: 8090 + offset,
+      env: { PORT: String(8090 + offset), RAFT_NODES: httpNodes, JWT_SECRET: process.env['JWT_SECRET'] ?? 'dev-jwt-secret' },
+    },
+  ];
+  return defs
+    .map((d) => ({ ...d, main: join(repoRoot, `dist/apps/${d.id}/src/main.js`) }))
+    .filter((d) => existsSync(d.main))
+    .map((d) => ({
+      id: d.id,
+      pid: null,
+      state: 'stopped' as const,
+      httpPort: d.port,
+      logFile: join(file.dataDir, `${d.id}.log`),
+      env: { HOST: '127.0.0.1', ...d.env },
+      command: [process.execPath, '--enable-source-maps', d.main],
+    }));
+}
+
 function peerSpec(basePort: number, indexes: number[]): string {
   return indexes.map((i) => `n${i}=127.0.0.1:${basePort + 100 + i}:${basePort + i}`).join(',');
 }
@@ -81,6 +111,13 @@ async function up(opts: { nodes: number; basePort: number; dataDir: string; serv
     rec.state = 'running';
     file.nodes[rec.id] = rec;
   }
+  if (opts.services) {
+    for (const rec of serviceRecords(base, indexes)) {
+      rec.pid = startProcess(rec, repoRoot);
+      rec.state = 'running';
+      file.services[rec.id] = rec;
+    }
+  }
   writeClusterFile(file);
   let stopping = false;
   const stopAll = async (why: string): Promise<void> => {
@@ -105,7 +142,7 @@ async function up(opts: { nodes: number; basePort: number; dataDir: string; serv
   process.on('SIGINT', () => void stopAll('SIGINT'));
   process.on('SIGTERM', () => void stopAll('SIGTERM'));
 
-  for (const r of Object.values(file.nodes)) {
+  for (const r of [...Object.values(file.nodes), ...Object.values(file.services)]) {
     if (!(await waitHttp(`http://127.0.0.1:${r.httpPort}/v1/status`, 20_000))) {
       process.stderr.write(`node ${r.id} did not come up; see ${r.logFile}\n`);
     }
@@ -119,6 +156,11 @@ async function up(opts: { nodes: number; basePort: number; dataDir: string; serv
         (r) => `  ${r.id}: client API http://127.0.0.1:${r.httpPort}  (docs /docs, metrics /metrics)  peers 127.0.0.1:${r.peerPort}  log ${r.logFile}`,
       ),
       `  leader: ${leader ?? 'none yet'}`,
+      ...Object.values(file.services).map((r) =>
+        r.id === 'admin-gateway'
+          ? `  admin gateway: dashboard http://127.0.0.1:${r.httpPort}/  API /v1/cluster (token ${r.env['ADMIN_TOKEN']})  docs /docs  log ${r.logFile}`
+          : `  chat service: web client http://127.0.0.1:${r.httpPort}/  docs /docs  log ${r.logFile}`,
+      ),
       '',
       'Try:',
       `  curl -s -X PUT http://127.0.0.1:${opts.basePort + 1}/v1/kv/hello -H 'content-type: application/json' -d '{"value":"world"}'`,
@@ -136,7 +178,7 @@ async function up(opts: { nodes: number; basePort: number; dataDir: string; serv
     } catch {
       return;
     }
-    for (const r of Object.values(current.nodes)) {
+    for (const r of [...Object.values(current.nodes), ...Object.values(current.services)]) {
       if (r.state === 'running' && !isAlive(r.pid)) {
         process.stdout.write(`${r.id} (pid ${r.pid}) exited; see ${r.logFile}\n`);
         r.state = 'stopped';
