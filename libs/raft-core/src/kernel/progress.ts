@@ -52,6 +52,19 @@ export class Progress {
     return this.inflight.length;
   }
 
+  /**
+   * Frees the oldest in-flight slot. Used when the peer answers a heartbeat while our window
+   * is full: its acknowledgements may all have been lost, and without a free slot nothing
+   * would ever be sent again to discover that (and repair it via a rejection).
+   */
+  freeOldestInflight(): void {
+    this.inflight.shift();
+  }
+
+  isInflightFull(): boolean {
+    return this.inflight.length >= this.maxInflight;
+  }
+
   /** Whether another AppendEntries may be sent right now. */
   canSend(): boolean {
     switch (this.state) {

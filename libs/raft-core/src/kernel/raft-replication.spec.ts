@@ -43,6 +43,25 @@ describe('§5.3 log replication', () => {
     expect(c.applied.get('n2')).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
   });
 
+  it('recovers a follower whose whole in-flight window was lost (found by the simulator)', () => {
+    const c = new TestCluster({ ids, maxInflightMessages: 2 });
+    c.elect('n1');
+    c.stabilize();
+    for (let i = 0; i < 4; i++) {
+      c.node('n1').propose(cmd(`lost${i}`));
+      c.flush('n1');
+      c.queue = c.queue.filter((m) => !(m.type === 'app' && m.to === 'n2')); // every append to n2 vanishes
+      c.deliver();
+      c.flush();
+    }
+    expect(c.node('n1').status().progress!['n2']).toMatchObject({ state: 'replicate', inflight: 2 });
+    for (let i = 0; i < 5; i++) {
+      c.tick('n1');
+      c.stabilize();
+    }
+    expect(c.applied.get('n2')).toEqual(['lost0', 'lost1', 'lost2', 'lost3']);
+  });
+
   it('batches proposals made between two Readies into one AppendEntries', () => {
     const c = new TestCluster({ ids });
     c.elect('n1');

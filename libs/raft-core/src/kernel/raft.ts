@@ -745,8 +745,10 @@ export class RaftKernel {
       const sent = this.heartbeatSentTick.get(m.seq);
       if (sent !== undefined && sent > pr.lastAckedHeartbeatSentTick) pr.lastAckedHeartbeatSentTick = sent;
     }
-    // A follower that is behind (or whose probe was lost) gets entries on each heartbeat answer.
+    // A follower that is behind (or whose probe or whole window was lost) gets entries on
+    // each heartbeat answer.
     if (pr.state === 'probe') pr.probeSent = false;
+    if (pr.state === 'replicate' && pr.isInflightFull()) pr.freeOldestInflight();
     if (pr.match < this.log.lastIndex()) this.sendAppend(m.from, pr, true);
     this.releaseConfirmedReads();
   }
