@@ -145,3 +145,23 @@ describe('§6 / thesis §4.2.3: PreVote, CheckQuorum and disruptive servers', ()
     expect(c.applied.get('n2')).toEqual(['to-learner']);
   });
 });
+
+describe('leases across restarts', () => {
+  it('a restarted voter ignores RequestVote for one election timeout, keeping the leader lease sound', () => {
+    const c = new TestCluster({ ids, checkQuorum: true });
+    c.elect('n1');
+    const term = c.node('n1').status().term;
+    c.crash('n2');
+    c.start('n2'); // forgot that it heard from n1 a moment ago
+    const vote = { type: 'vote' as const, from: 'n3', to: 'n2', term: term + 1, pre: false, lastLogIndex: 99, lastLogTerm: 99, transfer: false };
+    c.queue = [];
+    c.node('n2').step(vote);
+    c.flush('n2');
+    expect(c.queue).toEqual([]);
+    expect(c.node('n2').status().term).toBe(term);
+    c.tick('n2', 10); // one election timeout later it votes normally again
+    c.node('n2').step(vote);
+    c.flush('n2');
+    expect(c.queue).toEqual([expect.objectContaining({ type: 'voteResp', granted: true, term: term + 1 })]);
+  });
+});

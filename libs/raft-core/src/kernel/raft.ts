@@ -92,6 +92,8 @@ export class RaftKernel {
   private electionElapsed = 0;
   private heartbeatElapsed = 0;
   private randomizedElectionTimeout = 0;
+  /** Recovered with a non-zero term: it may have heard from a leader just before crashing. */
+  private readonly restarted: boolean;
 
   // Candidate state.
   private votes = new Map<NodeId, boolean>();
@@ -142,6 +144,7 @@ export class RaftKernel {
     this.opts = resolveOptions(options);
     this.id = options.id;
     this.term = recovered.hardState.term;
+    this.restarted = recovered.hardState.term > 0;
     this.vote = recovered.hardState.vote;
     this.log = new RaftLog(recovered.snapshot, recovered.entries, recovered.hardState.commit);
     this.persistedHard = { term: this.term, vote: this.vote, commit: this.log.committed };
@@ -567,8 +570,17 @@ export class RaftKernel {
   }
 
   /** Whether we heard from a live leader within the minimum election timeout. */
+  /**
+   * Whether to ignore a RequestVote because a leader is (or may be) alive. A restarted
+   * server does not remember whether it recently heard from a leader, so for its first
+   * election timeout it acts as if it had: otherwise a crash could make a voter grant the
+   * vote a leader's lease relied on it withholding. (A brand-new server, term 0, cannot
+   * have heard from any leader.)
+   */
   private inLease(): boolean {
-    return this.opts.checkQuorum && this.leaderId !== null && this.electionElapsed < this.opts.electionTicks;
+    if (!this.opts.checkQuorum) return false;
+    if (this.restarted && this.now < this.opts.electionTicks) return true;
+    return this.leaderId !== null && this.electionElapsed < this.opts.electionTicks;
   }
 
   /** A message from an older term. Answer the ones whose senders need to learn our term. */
