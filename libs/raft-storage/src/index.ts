@@ -1,1 +1,6 @@
-export {};
+export * from './errors';
+export * from './fs-seam';
+export * from './records';
+export * from './segment-scanner';
+export * from './snapshot-file';
+export * from './file-storage';

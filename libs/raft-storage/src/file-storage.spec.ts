@@ -1,0 +1,154 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SnapshotMeta } from '@raft/raft-core';
+import { entries, FaultyFs, tempDir, text } from '../test/helpers';
+import { StorageIOError } from './errors';
+import { FileStorage } from './file-storage';
+
+const config = { voters: ['n1', 'n2', 'n3'], learners: [], outgoing: [] };
+const meta = (index: number, term: number): SnapshotMeta => ({ index, term, config });
+
+async function reopen(dir: string, opts = {}): Promise<{ s: FileStorage; state: Awaited<ReturnType<FileStorage['load']>> }> {
+  const s = await FileStorage.open(dir, opts);
+  return { s, state: await s.load() };
+}
+
+async function writeSnapshot(s: FileStorage, m: SnapshotMeta, body: string): Promise<void> {
+  const w = await s.createSnapshot(m);
+  await w.write(Buffer.from(body));
+  await w.commit();
+}
+
+async function readAll(s: FileStorage): Promise<string> {
+  const r = await s.openSnapshot();
+  const parts: Buffer[] = [];
+  for await (const c of r!.chunks(4)) parts.push(Buffer.from(c));
+  return Buffer.concat(parts).toString();
+}
+
+describe('FileStorage', () => {
+  let t: ReturnType<typeof tempDir>;
+  beforeEach(() => (t = tempDir()));
+  afterEach(() => t.cleanup());
+
+  it('round-trips entries of every type and hard state across a clean reopen', async () => {
+    const { s } = await reopen(t.dir);
+    await s.save({ term: 3, vote: 'n2', commit: 2 }, [
+      { index: 1, term: 1, type: 'noop', data: new Uint8Array() },
+      { index: 2, term: 3, type: 'config', data: Buffer.from('{"voters":[]}') },
+      { index: 3, term: 3, type: 'normal', data: Buffer.from([0, 1, 255]) },
+    ]);
+    await s.save({ term: 4, vote: null, commit: 3 }, []);
+    await s.close();
+    const { state } = await reopen(t.dir);
+    expect(state.hardState).toEqual({ term: 4, vote: null, commit: 3 });
+    expect(state.snapshot).toBeNull();
+    expect(state.entries.map((e) => [e.index, e.term, e.type, [...e.data]])).toEqual([
+      [1, 1, 'noop', []],
+      [2, 3, 'config', [...Buffer.from('{"voters":[]}')]],
+      [3, 3, 'normal', [0, 1, 255]],
+    ]);
+  });
+
+  it('replacing a conflicting suffix is durable', async () => {
+    const { s } = await reopen(t.dir);
+    await s.save(null, entries(1, 10, 1));
+    await s.save(null, entries(6, 8, 2));
+    await s.close();
+    const { state } = await reopen(t.dir);
+    expect(state.entries.map((e) => `${e.index}:${e.term}`)).toEqual(['1:1', '2:1', '3:1', '4:1', '5:1', '6:2', '7:2', '8:2']);
+  });
+
+  it('group commit: concurrent saves share fdatasyncs, and none resolves before its sync', async () => {
+    const fs = new FaultyFs();
+    const { s } = await reopen(t.dir, { fs });
+    const syncsBefore = fs.syncs;
+    const resolvedAfterSyncs: number[] = [];
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => s.save(null, entries(i + 1, i + 1)).then(() => resolvedAfterSyncs.push(fs.syncs))),
+    );
+    const used = fs.syncs - syncsBefore;
+    expect(used).toBeGreaterThanOrEqual(1);
+    expect(used).toBeLessThan(20);
+    expect(Math.min(...resolvedAfterSyncs)).toBeGreaterThan(syncsBefore);
+    await s.close();
+    expect((await reopen(t.dir)).state.entries).toHaveLength(200);
+  });
+
+  it('rotates segments, and compaction after a snapshot deletes the segments wholly below it', async () => {
+    const { s } = await reopen(t.dir, { segmentBytes: 4096 });
+    for (let i = 0; i < 20; i++) await s.save({ term: 1, vote: 'n1', commit: i * 10 }, entries(i * 10 + 1, i * 10 + 10, 1, 60));
+    const before = s.segmentFiles().length;
+    expect(before).toBeGreaterThan(3);
+    await writeSnapshot(s, meta(150, 1), 'state@150');
+    await s.compact(150);
+    const after = s.segmentFiles();
+    expect(after.length).toBeLessThan(before);
+    expect(readdirSync(join(t.dir, 'wal')).length).toBe(after.length);
+    await s.close();
+    const { state } = await reopen(t.dir, { segmentBytes: 4096 });
+    expect(state.snapshot).toEqual(meta(150, 1));
+    expect(state.entries[0]!.index).toBe(151);
+    expect(state.entries[state.entries.length - 1]!.index).toBe(200);
+    expect(state.hardState).toEqual({ term: 1, vote: 'n1', commit: 190 });
+  });
+
+  it('a new snapshot replaces the previous one only once complete; an aborted one leaves it in place', async () => {
+    const { s } = await reopen(t.dir);
+    await s.save(null, entries(1, 20));
+    await writeSnapshot(s, meta(10, 1), 'ten');
+    const w = await s.createSnapshot(meta(15, 1));
+    await w.write(Buffer.from('fifteen'));
+    expect(s.current()).toEqual(meta(10, 1)); // not visible before commit
+    await w.abort();
+    expect(await readAll(s)).toBe('ten');
+    await writeSnapshot(s, meta(20, 1), 'twenty');
+    expect(s.current()).toEqual(meta(20, 1));
+    expect(text(s.read(meta(20, 1), 2, 3))).toBe('ent');
+    expect(s.size(meta(20, 1))).toBe(6);
+    expect(readdirSync(join(t.dir, 'snap'))).toEqual(['00000000000000000020-1.snap']);
+  });
+
+  it('installs a received snapshot: keeps a matching suffix, discards a conflicting log', async () => {
+    const { s } = await reopen(t.dir);
+    await s.save(null, entries(1, 12, 1));
+    for (const [off, part] of [[0, 'rem'], [3, 'ote']] as const) await s.writeSnapshotChunk({ meta: meta(10, 1), offset: off, data: Buffer.from(part), done: off === 3 });
+    await s.installSnapshot(meta(10, 1));
+    await s.close();
+    let r = await reopen(t.dir);
+    expect(r.state.snapshot).toEqual(meta(10, 1));
+    expect(r.state.entries.map((e) => e.index)).toEqual([11, 12]);
+    expect(await readAll(r.s)).toBe('remote');
+    await r.s.writeSnapshotChunk({ meta: meta(11, 5), offset: 0, data: Buffer.from('x'), done: true });
+    await r.s.installSnapshot(meta(11, 5)); // our entry 11 has term 1 ≠ 5: discard the log
+    await r.s.save(null, entries(12, 13, 5));
+    await r.s.close();
+    r = await reopen(t.dir);
+    expect(r.state.snapshot).toEqual(meta(11, 5));
+    expect(r.state.entries.map((e) => `${e.index}:${e.term}`)).toEqual(['12:5', '13:5']);
+  });
+
+  it('an injected ENOSPC fails the batch and every later write; nothing is acknowledged', async () => {
+    const fs = new FaultyFs();
+    const { s } = await reopen(t.dir, { fs });
+    await s.save(null, entries(1, 2));
+    fs.failNextWrite = 'ENOSPC';
+    const failed = s.save(null, entries(3, 4)).catch((e: unknown) => e);
+    const alsoFailed = s.save(null, entries(5, 5)).catch((e: unknown) => e);
+    const e1 = await failed;
+    expect(e1).toBeInstanceOf(StorageIOError);
+    expect((e1 as StorageIOError).errno).toBe('ENOSPC');
+    expect(await alsoFailed).toBeInstanceOf(StorageIOError);
+    await expect(s.save({ term: 9, vote: null, commit: 0 }, [])).rejects.toBeInstanceOf(StorageIOError);
+    await s.close();
+    expect((await reopen(t.dir)).state.entries.map((e) => e.index)).toEqual([1, 2]);
+  });
+
+  it('an EIO from fdatasync is not acknowledged either', async () => {
+    const fs = new FaultyFs();
+    const { s } = await reopen(t.dir, { fs });
+    fs.failNextSync = 'EIO';
+    const r = await s.save(null, entries(1, 1)).catch((e: unknown) => e);
+    expect(r).toMatchObject({ code: 'STORAGE_IO', errno: 'EIO' });
+  });
+});

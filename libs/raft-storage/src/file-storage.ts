@@ -1,0 +1,307 @@
+import { join } from 'node:path';
+import type {
+  Entry,
+  HardState,
+  IncomingSnapshotChunk,
+  RaftStorage,
+  RecoveredState,
+  SnapshotMeta,
+  SnapshotReader,
+  SnapshotWriter,
+} from '@raft/raft-core';
+import { ioError, StorageIOError, WalCorruptionError } from './errors';
+import { nodeFileSystem, type FileSystem } from './fs-seam';
+import { encodeEntryInto, encodeHardState, encodeSnapshotMarker, encodeTruncate, entryRecordSize, RecordType } from './records';
+import { scanSegments, segmentName, type SegmentInfo } from './segment-scanner';
+import { SnapshotStore } from './snapshot-store';
+
+export interface FileStorageOptions {
+  /** Rotate to a new segment once the active one reaches this size (default 64 MiB). */
+  readonly segmentBytes?: number;
+  readonly fs?: FileSystem;
+  /** Told about recoveries (e.g. a torn tail truncated). */
+  readonly logger?: { warn(message: string): void; info?(message: string): void };
+}
+
+interface PendingWrite {
+  readonly data: Buffer;
+  readonly maxEntryIndex: number;
+  readonly resolve: () => void;
+  readonly reject: (e: unknown) => void;
+}
+
+const INITIAL_HARD_STATE: HardState = { term: 0, vote: null, commit: 0 };
+
+/**
+ * Durable Raft storage on real files: a segmented write-ahead log (entries, hard state,
+ * truncations, snapshot markers) under `<dir>/wal` and snapshots under `<dir>/snap`.
+ *
+ * Writes go through one queue. While an fdatasync is in flight, new writes accumulate and
+ * are written and synced together next (group commit); every promise resolves only after
+ * the fdatasync covering its bytes returned. The first I/O error fails the storage for
+ * good: that batch and all later writes reject, so the node stops acknowledging.
+ */
+export class FileStorage implements RaftStorage {
+  private readonly fs: FileSystem;
+  private readonly walDir: string;
+  private readonly snapshots: SnapshotStore;
+  private readonly segmentBytes: number;
+  private segments: SegmentInfo[] = [];
+  private activeFd: number | null = null;
+  private pending: PendingWrite[] = [];
+  private flushing = false;
+  private failure: StorageIOError | null = null;
+  /** Terms of the entries on disk after the snapshot: terms[i] is the term of index floor+1+i. */
+  private terms: number[] = [];
+  private floor = 0;
+  private hardState: HardState = INITIAL_HARD_STATE;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    private readonly options: FileStorageOptions,
+  ) {
+    this.fs = options.fs ?? nodeFileSystem;
+    this.walDir = join(dir, 'wal');
+    this.snapshots = new SnapshotStore(this.fs, join(dir, 'snap'));
+    this.segmentBytes = options.segmentBytes ?? 64 * 1024 * 1024;
+  }
+
+  /** Creates the directories if needed; call `load()` next. */
+  static async open(dir: string, options: FileStorageOptions = {}): Promise<FileStorage> {
+    const s = new FileStorage(dir, options);
+    try {
+      await s.fs.mkdir(s.walDir);
+    } catch (e) {
+      throw ioError('mkdir', e);
+    }
+    return s;
+  }
+
+  /** Recovers and verifies everything on disk; rejects with WalCorruptionError on damage. */
+  async load(): Promise<Omit<RecoveredState, 'bootstrapConfig'>> {
+    const snap = await this.snapshots.open();
+    this.floor = snap?.index ?? 0;
+    let entries: Entry[] = [];
+    let hard = INITIAL_HARD_STATE;
+    const lastIndex = (): number => (entries.length > 0 ? entries[entries.length - 1]!.index : this.floor);
+    const { segments, torn } = await scanSegments(this.fs, this.walDir, (rec, file, offset) => {
+      switch (rec.type) {
+        case RecordType.Entry: {
+          const e = rec.entry;
+          if (e.index <= this.floor) return; // covered by the snapshot
+          if (e.index > lastIndex() + 1) {
+            throw new WalCorruptionError(file, offset, `gap in log indexes: expected ${lastIndex() + 1}, found ${e.index}`);
+          }
+          if (e.index <= lastIndex()) entries = entries.filter((x) => x.index < e.index);
+          entries.push(e);
+          return;
+        }
+        case RecordType.HardState:
+          hard = rec.hardState;
+          return;
+        case RecordType.Truncate:
+          entries = rec.fromIndex === 0 ? [] : entries.filter((x) => x.index < rec.fromIndex);
+          return;
+        case RecordType.Snapshot:
+          if (rec.index > this.floor) {
+            throw new WalCorruptionError(file, offset, `log was compacted to ${rec.index} but the newest snapshot covers only ${this.floor}: the snapshot is missing`);
+          }
+          return;
+      }
+    });
+    if (torn) {
+      this.options.logger?.warn(`truncating a torn write at the tail of ${torn.file}: ${torn.droppedBytes} bytes at offset ${torn.offset}`);
+      try {
+        await this.fs.truncate(torn.file, torn.offset);
+      } catch (e) {
+        throw ioError('truncate torn tail', e);
+      }
+    }
+    this.segments = segments;
+    this.hardState = hard;
+    this.terms = entries.map((e) => e.term);
+    if (segments.length === 0) await this.startSegment(1);
+    else this.activeFd = await this.fs.openAppend(segments[segments.length - 1]!.path);
+    return { hardState: hard, snapshot: snap, entries };
+  }
+
+  // ───────────── writes ─────────────
+
+  save(hardState: HardState | null, entries: readonly Entry[]): Promise<void> {
+    const parts: Buffer[] = [];
+    let maxEntryIndex = 0;
+    if (entries.length > 0) {
+      const first = entries[0]!.index;
+      const last = this.floor + this.terms.length;
+      if (first <= last) {
+        // A conflicting suffix is replaced: the truncation is itself a durable record.
+        parts.push(encodeTruncate(first));
+        this.terms.length = Math.max(0, first - this.floor - 1);
+      } else if (first !== last + 1) {
+        return Promise.reject(new WalCorruptionError(this.walDir, 0, `append at ${first} would leave a gap after ${last}`));
+      }
+      let size = 0;
+      for (const e of entries) size += entryRecordSize(e);
+      const buf = Buffer.allocUnsafe(size);
+      let off = 0;
+      for (const e of entries) {
+        off += encodeEntryInto(e, buf, off);
+        this.terms.push(e.term);
+      }
+      parts.push(buf);
+      maxEntryIndex = entries[entries.length - 1]!.index;
+    }
+    if (hardState) {
+      parts.push(encodeHardState(hardState));
+      this.hardState = hardState;
+    }
+    if (parts.length === 0) return Promise.resolve();
+    return this.enqueue(parts.length === 1 ? parts[0]! : Buffer.concat(parts), maxEntryIndex);
+  }
+
+  private enqueue(data: Buffer, maxEntryIndex: number): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ data, maxEntryIndex, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  /** Group commit: everything queued while the previous sync ran is written and synced together. */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        if (this.failure) throw this.failure;
+        const data = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((w) => w.data));
+        let active = this.segments[this.segments.length - 1]!;
+        if (active.size > 0 && active.size + data.length > this.segmentBytes) {
+          await this.startSegment(active.seq + 1);
+          active = this.segments[this.segments.length - 1]!;
+        }
+        await this.fs.write(this.activeFd!, data);
+        await this.fs.fdatasync(this.activeFd!);
+        active.size += data.length;
+        for (const w of batch) if (w.maxEntryIndex > active.maxEntryIndex) active.maxEntryIndex = w.maxEntryIndex;
+        for (const w of batch) w.resolve();
+      } catch (e) {
+        this.failure = ioError('append', e);
+        for (const w of [...batch, ...this.pending]) w.reject(this.failure);
+        this.pending = [];
+      }
+    }
+    this.flushing = false;
+  }
+
+  /**
+   * Opens segment `seq` and durably writes the current hard state and snapshot marker at its
+   * start, so deleting older segments never loses the latest of either.
+   */
+  private async startSegment(seq: number): Promise<void> {
+    const path = join(this.walDir, segmentName(seq));
+    try {
+      if (this.activeFd !== null) {
+        await this.fs.fdatasync(this.activeFd);
+        await this.fs.close(this.activeFd);
+      }
+      this.activeFd = await this.fs.openAppend(path);
+      const head = Buffer.concat([encodeHardState(this.hardState), encodeSnapshotMarker(this.floor, this.snapshots.meta()?.term ?? 0)]);
+      await this.fs.write(this.activeFd, head);
+      await this.fs.fdatasync(this.activeFd);
+      await this.fs.syncDir(this.walDir);
+      this.segments.push({ seq, path, size: head.length, maxEntryIndex: 0 });
+    } catch (e) {
+      throw ioError('new segment', e);
+    }
+  }
+
+  // ───────────── snapshots ─────────────
+
+  writeSnapshotChunk(chunk: IncomingSnapshotChunk): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return this.snapshots.writeChunk(chunk);
+  }
+
+  async installSnapshot(meta: SnapshotMeta): Promise<void> {
+    await this.snapshots.completeReceived(meta);
+    // Receiver rules: keep the suffix only if our entry at meta.index has meta.term.
+    const keep = meta.index <= this.floor + this.terms.length && this.termAt(meta.index) === meta.term;
+    const records = keep ? [encodeSnapshotMarker(meta.index, meta.term)] : [encodeTruncate(0), encodeSnapshotMarker(meta.index, meta.term)];
+    this.terms = keep ? this.terms.slice(meta.index - this.floor) : [];
+    this.floor = meta.index;
+    await this.enqueue(Buffer.concat(records), 0);
+    await this.deleteSegmentsThrough(meta.index);
+  }
+
+  createSnapshot(meta: SnapshotMeta): Promise<SnapshotWriter> {
+    if (this.failure) return Promise.reject(this.failure);
+    return this.snapshots.create(meta);
+  }
+
+  async openSnapshot(): Promise<SnapshotReader | null> {
+    return this.snapshots.reader();
+  }
+
+  async compact(index: number): Promise<void> {
+    const snap = this.snapshots.meta();
+    if (!snap || index > snap.index) throw new WalCorruptionError(this.walDir, 0, `cannot compact to ${index} beyond the current snapshot ${snap?.index ?? 0}`);
+    if (index <= this.floor) return;
+    this.terms = this.terms.slice(index - this.floor);
+    this.floor = index;
+    await this.enqueue(encodeSnapshotMarker(index, snap.term), 0);
+    await this.deleteSegmentsThrough(index);
+  }
+
+  /** Deletes the oldest segments whose entries are all ≤ index (never the active one). */
+  private async deleteSegmentsThrough(index: number): Promise<void> {
+    while (this.segments.length > 1 && this.segments[0]!.maxEntryIndex <= index) {
+      const seg = this.segments.shift()!;
+      try {
+        await this.fs.unlink(seg.path);
+      } catch (e) {
+        throw ioError('delete segment', e);
+      }
+    }
+    await this.fs.syncDir(this.walDir).catch((e: unknown) => {
+      throw ioError('sync wal dir', e);
+    });
+  }
+
+  private termAt(index: number): number | undefined {
+    if (index === this.floor) return this.snapshots.meta()?.term;
+    return this.terms[index - this.floor - 1];
+  }
+
+  // ───────────── SnapshotSource ─────────────
+
+  current(): SnapshotMeta | null {
+    return this.snapshots.meta();
+  }
+
+  size(meta: SnapshotMeta): number {
+    return this.snapshots.size(meta);
+  }
+
+  read(meta: SnapshotMeta, offset: number, maxBytes: number): Uint8Array {
+    return this.snapshots.read(meta, offset, maxBytes);
+  }
+
+  // ───────────── lifecycle ─────────────
+
+  /** Segments currently on disk (for tools and tests). */
+  segmentFiles(): string[] {
+    return this.segments.map((s) => s.path);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.flushing) await new Promise((r) => setImmediate(r));
+    if (this.activeFd !== null) await this.fs.close(this.activeFd).catch(() => undefined);
+    this.activeFd = null;
+    await this.snapshots.close();
+  }
+}

@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+
+/**
+ * Every filesystem call the storage makes, behind one interface so tests can inject
+ * ENOSPC/EIO and count syncs. The default implementation is node:fs.
+ */
+export interface FileSystem {
+  mkdir(path: string): Promise<void>;
+  readdir(path: string): Promise<string[]>;
+  readFile(path: string): Promise<Buffer>;
+  /** Opens for appending (creating if needed); returns a descriptor. */
+  openAppend(path: string): Promise<number>;
+  /** Opens an existing file read-only. */
+  openRead(path: string): Promise<number>;
+  write(fd: number, data: Buffer): Promise<void>;
+  fdatasync(fd: number): Promise<void>;
+  fsync(fd: number): Promise<void>;
+  close(fd: number): Promise<void>;
+  truncate(path: string, length: number): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  /** fsync of a directory, so renames and creations in it are durable. */
+  syncDir(path: string): Promise<void>;
+  size(path: string): Promise<number>;
+  /** Opens an existing file read-only, synchronously (snapshot chunks are served without waiting). */
+  openReadSync(path: string): number;
+  /** Positioned synchronous read (for serving snapshot chunks without waiting). */
+  readSync(fd: number, buffer: Buffer, position: number): number;
+}
+
+async function writeAll(fd: number, data: Buffer): Promise<void> {
+  let off = 0;
+  while (off < data.length) {
+    const { bytesWritten } = await new Promise<{ bytesWritten: number }>((resolve, reject) =>
+      fs.write(fd, data, off, data.length - off, null, (err, n) => (err ? reject(err) : resolve({ bytesWritten: n }))),
+    );
+    off += bytesWritten;
+  }
+}
+
+const promisify =
+  <A extends unknown[]>(f: (...args: [...A, (err: NodeJS.ErrnoException | null) => void]) => void) =>
+  (...args: A): Promise<void> =>
+    new Promise((resolve, reject) => f(...args, (err) => (err ? reject(err) : resolve())));
+
+export const nodeFileSystem: FileSystem = {
+  mkdir: async (p) => void (await fsp.mkdir(p, { recursive: true })),
+  readdir: (p) => fsp.readdir(p),
+  readFile: (p) => fsp.readFile(p),
+  openAppend: (p) => new Promise((resolve, reject) => fs.open(p, 'a', 0o644, (err, fd) => (err ? reject(err) : resolve(fd)))),
+  openRead: (p) => new Promise((resolve, reject) => fs.open(p, 'r', (err, fd) => (err ? reject(err) : resolve(fd)))),
+  write: writeAll,
+  fdatasync: promisify<[number]>(fs.fdatasync),
+  fsync: promisify<[number]>(fs.fsync),
+  close: promisify<[number]>(fs.close),
+  truncate: (p, len) => fsp.truncate(p, len),
+  rename: (a, b) => fsp.rename(a, b),
+  unlink: (p) => fsp.unlink(p),
+  syncDir: async (p) => {
+    const fd = await new Promise<number>((resolve, reject) => fs.open(p, 'r', (err, d) => (err ? reject(err) : resolve(d))));
+    try {
+      await promisify<[number]>(fs.fsync)(fd);
+    } finally {
+      await promisify<[number]>(fs.close)(fd);
+    }
+  },
+  size: async (p) => (await fsp.stat(p)).size,
+  openReadSync: (p) => fs.openSync(p, 'r'),
+  readSync: (fd, buffer, position) => fs.readSync(fd, buffer, 0, buffer.length, position),
+};

@@ -1,0 +1,90 @@
+import { appendFileSync, readFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { entries, tempDir } from '../test/helpers';
+import { WalCorruptionError } from './errors';
+import { FileStorage } from './file-storage';
+
+async function fill(dir: string, segmentBytes = 2048): Promise<string[]> {
+  const s = await FileStorage.open(dir, { segmentBytes });
+  await s.load();
+  for (let i = 0; i < 10; i++) await s.save({ term: 1, vote: null, commit: 0 }, entries(i * 10 + 1, i * 10 + 10, 1, 40));
+  const files = s.segmentFiles();
+  await s.close();
+  return files;
+}
+
+async function load(dir: string, warnings: string[] = []): Promise<Awaited<ReturnType<FileStorage['load']>>> {
+  const s = await FileStorage.open(dir, { segmentBytes: 2048, logger: { warn: (m) => warnings.push(m) } });
+  const state = await s.load();
+  await s.close();
+  return state;
+}
+
+describe('recovery outcomes', () => {
+  let t: ReturnType<typeof tempDir>;
+  beforeEach(() => (t = tempDir()));
+  afterEach(() => t.cleanup());
+
+  it('a torn final record is truncated and logged; everything before it survives', async () => {
+    const files = await fill(t.dir);
+    const last = files[files.length - 1]!;
+    const intact = readFileSync(last).length;
+    appendFileSync(last, Buffer.from([0, 0, 0, 50, 1, 9, 9])); // a header cut short by the crash
+    const warnings: string[] = [];
+    const state = await load(t.dir, warnings);
+    expect(state.entries).toHaveLength(100);
+    expect(warnings).toEqual([expect.stringContaining(`truncating a torn write at the tail of ${last}`)]);
+    expect(readFileSync(last).length).toBe(intact);
+  });
+
+  it('a final record whose CRC fails (half-written payload) is treated as torn', async () => {
+    const files = await fill(t.dir);
+    const last = files[files.length - 1]!;
+    const buf = readFileSync(last);
+    buf[buf.length - 3] ^= 0xff; // inside the last batch's hard-state record (9 + 18 bytes)
+    writeFileSync(last, buf);
+    const state = await load(t.dir);
+    expect(state.entries).toHaveLength(100);
+    expect(readFileSync(last).length).toBe(buf.length - 27);
+  });
+
+  it('flipped bits in the middle are a hard error naming the file and offset', async () => {
+    const files = await fill(t.dir);
+    const victim = files[1]!;
+    const buf = readFileSync(victim);
+    buf[200] ^= 0x10;
+    writeFileSync(victim, buf);
+    const err = (await load(t.dir).catch((e: unknown) => e)) as WalCorruptionError;
+    expect(err).toBeInstanceOf(WalCorruptionError);
+    expect(err.file).toBe(victim);
+    expect(err.offset).toBeLessThanOrEqual(200);
+    expect(err.message).toMatch(/CRC mismatch|record/);
+  });
+
+  it('a truncated (shortened) middle segment is a hard error', async () => {
+    const files = await fill(t.dir);
+    truncateSync(files[1]!, 300);
+    const err = (await load(t.dir).catch((e: unknown) => e)) as WalCorruptionError;
+    expect(err).toBeInstanceOf(WalCorruptionError);
+    expect(err.file).toBe(files[1]);
+    expect(err.message).toContain('not the last one');
+  });
+
+  it('a missing middle segment is a hard error naming it', async () => {
+    const files = await fill(t.dir);
+    unlinkSync(files[2]!);
+    const err = (await load(t.dir).catch((e: unknown) => e)) as WalCorruptionError;
+    expect(err).toBeInstanceOf(WalCorruptionError);
+    expect(err.file).toBe(files[2]);
+    expect(err.message).toContain('is missing');
+  });
+
+  it('a gap in indexes (records lost inside a segment sequence) is a hard error', async () => {
+    const files = await fill(t.dir);
+    // Renumber a later segment into the place of a missing one: sequence looks fine, indexes jump.
+    unlinkSync(files[2]!);
+    for (let i = 3; i < files.length; i++) renameSync(files[i]!, files[i - 1]!);
+    const err = (await load(t.dir).catch((e: unknown) => e)) as WalCorruptionError;
+    expect(err).toBeInstanceOf(WalCorruptionError);
+    expect(err.message).toContain('gap in log indexes');
+  });
+});

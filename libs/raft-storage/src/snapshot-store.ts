@@ -1,0 +1,206 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import type { IncomingSnapshotChunk, SnapshotMeta, SnapshotReader, SnapshotWriter } from '@raft/raft-core';
+import { ioError, StorageUsageError, WalCorruptionError } from './errors';
+import type { FileSystem } from './fs-seam';
+import {
+  decodeSnapshotHeader,
+  encodeSnapshotHeader,
+  encodeSnapshotTrailer,
+  RunningCrc,
+  SNAP_END_MAGIC,
+  SNAP_RE,
+  SNAP_TRAILER_BYTES,
+  snapshotName,
+} from './snapshot-file';
+
+interface StoredSnapshot {
+  readonly meta: SnapshotMeta;
+  readonly path: string;
+  readonly headerBytes: number;
+  readonly size: number;
+  /** Kept open so a leader can keep serving chunks even after a newer snapshot replaced this one. */
+  fd: number | null;
+}
+
+/** An in-progress snapshot file (local or received): header written, data appended, trailer on commit. */
+class SnapshotFileWriter implements SnapshotWriter {
+  private readonly crc = new RunningCrc();
+  written = 0;
+  private closed = false;
+
+  constructor(
+    private readonly store: SnapshotStore,
+    readonly meta: SnapshotMeta,
+    private readonly fs: FileSystem,
+    private readonly tmpPath: string,
+    private readonly fd: number,
+  ) {}
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.closed) throw new StorageUsageError('snapshot writer is closed');
+    this.crc.update(chunk);
+    try {
+      await this.fs.write(this.fd, Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    } catch (e) {
+      throw ioError('snapshot write', e);
+    }
+    this.written += chunk.length;
+  }
+
+  async commit(): Promise<void> {
+    if (this.closed) throw new StorageUsageError('snapshot writer is closed');
+    this.closed = true;
+    try {
+      await this.fs.write(this.fd, encodeSnapshotTrailer(this.crc.value));
+      await this.fs.fsync(this.fd);
+      await this.fs.close(this.fd);
+    } catch (e) {
+      throw ioError('snapshot commit', e);
+    }
+    await this.store.publish(this.tmpPath, this.meta);
+  }
+
+  async abort(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.fs.close(this.fd).catch(() => undefined);
+    await this.fs.unlink(this.tmpPath).catch(() => undefined);
+  }
+}
+
+/**
+ * The snapshot directory: at most one current snapshot (the newest complete file), temp
+ * files for snapshots being written, and positioned reads for serving chunks.
+ */
+export class SnapshotStore {
+  private current: StoredSnapshot | null = null;
+  private previous: StoredSnapshot | null = null;
+  private receiving: SnapshotFileWriter | null = null;
+  private tmpCounter = 0;
+
+  constructor(
+    private readonly fs: FileSystem,
+    readonly dir: string,
+  ) {}
+
+  /** Finds the newest snapshot, verifies it end to end, and removes leftovers. */
+  async open(): Promise<SnapshotMeta | null> {
+    await this.fs.mkdir(this.dir);
+    const names = await this.fs.readdir(this.dir);
+    for (const n of names) if (n.endsWith('.tmp')) await this.fs.unlink(join(this.dir, n));
+    const snaps = names.filter((n) => SNAP_RE.test(n)).sort();
+    const newest = snaps[snaps.length - 1];
+    if (!newest) return null;
+    const path = join(this.dir, newest);
+    const buf = await this.fs.readFile(path);
+    let parsed: { meta: SnapshotMeta; headerBytes: number };
+    try {
+      parsed = decodeSnapshotHeader(buf);
+    } catch (e) {
+      throw new WalCorruptionError(path, 0, `snapshot header: ${(e as Error).message}`);
+    }
+    const size = buf.length - parsed.headerBytes - SNAP_TRAILER_BYTES;
+    if (size < 0 || buf.readUInt32BE(buf.length - 4) !== SNAP_END_MAGIC) throw new WalCorruptionError(path, buf.length, 'snapshot trailer missing');
+    const crc = new RunningCrc();
+    crc.update(buf.subarray(parsed.headerBytes, parsed.headerBytes + size));
+    if (crc.value !== buf.readUInt32BE(buf.length - 8)) throw new WalCorruptionError(path, parsed.headerBytes, 'snapshot CRC mismatch');
+    this.current = { meta: parsed.meta, path, headerBytes: parsed.headerBytes, size, fd: null };
+    for (const n of snaps) if (n !== newest) await this.fs.unlink(join(this.dir, n));
+    return parsed.meta;
+  }
+
+  meta(): SnapshotMeta | null {
+    return this.current?.meta ?? null;
+  }
+
+  /** Starts a new snapshot file; nothing is visible until `commit`. */
+  async create(meta: SnapshotMeta): Promise<SnapshotFileWriter> {
+    const tmp = join(this.dir, `${snapshotName(meta)}.${++this.tmpCounter}.tmp`);
+    try {
+      const fd = await this.fs.openAppend(tmp);
+      await this.fs.write(fd, encodeSnapshotHeader(meta));
+      return new SnapshotFileWriter(this, meta, this.fs, tmp, fd);
+    } catch (e) {
+      throw ioError('snapshot create', e);
+    }
+  }
+
+  /** Appends a received InstallSnapshot chunk (offset 0 starts a new transfer). */
+  async writeChunk(chunk: IncomingSnapshotChunk): Promise<void> {
+    if (chunk.offset === 0) {
+      await this.receiving?.abort();
+      this.receiving = await this.create(chunk.meta);
+    }
+    const w = this.receiving;
+    if (!w || w.meta.index !== chunk.meta.index || w.meta.term !== chunk.meta.term || w.written !== chunk.offset) {
+      throw new StorageUsageError(`snapshot chunk at offset ${chunk.offset} does not continue the transfer in progress`);
+    }
+    await w.write(chunk.data);
+  }
+
+  /** Completes the received snapshot `meta` (durably) and makes it current. */
+  async completeReceived(meta: SnapshotMeta): Promise<void> {
+    const w = this.receiving;
+    if (!w || w.meta.index !== meta.index || w.meta.term !== meta.term) throw new StorageUsageError(`no received snapshot ${meta.index}/${meta.term} to install`);
+    this.receiving = null;
+    await w.commit();
+  }
+
+  /** Renames a complete temp file into place (fsync'd dir), then retires the old snapshot. */
+  async publish(tmpPath: string, meta: SnapshotMeta): Promise<void> {
+    const path = join(this.dir, snapshotName(meta));
+    try {
+      await this.fs.rename(tmpPath, path);
+      await this.fs.syncDir(this.dir);
+    } catch (e) {
+      throw ioError('snapshot publish', e);
+    }
+    const size = (await this.fs.size(path)) - encodeSnapshotHeader(meta).length - SNAP_TRAILER_BYTES;
+    const old = this.current;
+    this.current = { meta, path, headerBytes: encodeSnapshotHeader(meta).length, size, fd: null };
+    if (this.previous?.fd != null) await this.fs.close(this.previous.fd).catch(() => undefined);
+    this.previous = old;
+    // Only now that the new one is complete and durable does the old file go.
+    if (old && old.path !== path) await this.fs.unlink(old.path).catch(() => undefined);
+  }
+
+  private find(meta: SnapshotMeta): StoredSnapshot {
+    for (const s of [this.current, this.previous]) if (s && s.meta.index === meta.index && s.meta.term === meta.term) return s;
+    throw new StorageUsageError(`snapshot ${meta.index}/${meta.term} is not available`);
+  }
+
+  size(meta: SnapshotMeta): number {
+    return this.find(meta).size;
+  }
+
+  /** Positioned synchronous read of up to `maxBytes` data bytes at `offset`. */
+  read(meta: SnapshotMeta, offset: number, maxBytes: number): Uint8Array {
+    const s = this.find(meta);
+    if (s.fd === null) s.fd = this.fs.openReadSync(s.path);
+    const n = Math.max(0, Math.min(maxBytes, s.size - offset));
+    const buf = Buffer.allocUnsafe(n);
+    const got = this.fs.readSync(s.fd, buf, s.headerBytes + offset);
+    return buf.subarray(0, got);
+  }
+
+  /** Streams the current snapshot's data. */
+  reader(): SnapshotReader | null {
+    const s = this.current;
+    if (!s) return null;
+    return {
+      meta: s.meta,
+      size: s.size,
+      async *chunks(chunkBytes = 1 << 20) {
+        if (s.size === 0) return;
+        const stream = createReadStream(s.path, { start: s.headerBytes, end: s.headerBytes + s.size - 1, highWaterMark: chunkBytes });
+        for await (const chunk of stream) yield chunk as Buffer;
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.receiving?.abort();
+    for (const s of [this.current, this.previous]) if (s?.fd != null) await this.fs.close(s.fd).catch(() => undefined);
+  }
+}
