@@ -20,22 +20,23 @@ export function mapError(e: unknown): Mapped {
   if (e instanceof ReadUnavailableError) return { status: 503, error: e.message, retryAfter: 1 };
   if (e instanceof HostStoppedError) return { status: 503, error: e.message, retryAfter: 5 };
   if (e instanceof RaftError) return { status: 503, error: e.message, retryAfter: 1 };
+  // body-parser errors (malformed JSON, body too large) carry a status and type.
+  if (!(e instanceof HttpException) && typeof e === 'object' && e !== null && 'status' in e && typeof (e as { status: unknown }).status === 'number') {
+    const status = (e as { status: number }).status;
+    const type = (e as { type?: string }).type;
+    if (type === 'entity.parse.failed' || e instanceof SyntaxError) return { status: 400, error: 'request body is not valid JSON' };
+    if (type === 'entity.too.large') return { status: 413, error: 'request body is too large' };
+    if (status >= 400 && status < 500) return { status, error: String((e as { message?: unknown }).message ?? 'bad request') };
+  }
   if (e instanceof HttpException) {
     const body = e.getResponse();
     let error = e.message;
-    if (typeof body === 'object' && body !== null && 'message' in body) {
+    if (Array.isArray(body)) error = body.map(String).join('; ');
+    else if (typeof body === 'object' && body !== null && 'message' in body) {
       const m = (body as { message: unknown }).message;
       error = Array.isArray(m) ? m.join('; ') : String(m);
     }
     return { status: e.getStatus(), error };
-  }
-  // body-parser errors (malformed JSON, body too large) carry a status and type.
-  if (typeof e === 'object' && e !== null && 'status' in e && typeof (e as { status: unknown }).status === 'number') {
-    const status = (e as { status: number }).status;
-    const type = (e as { type?: string }).type;
-    if (type === 'entity.parse.failed') return { status: 400, error: 'request body is not valid JSON' };
-    if (type === 'entity.too.large') return { status: 413, error: 'request body is too large' };
-    if (status >= 400 && status < 500) return { status, error: String((e as { message?: unknown }).message ?? 'bad request') };
   }
   return { status: 500, error: 'internal error' };
 }

@@ -132,8 +132,9 @@ export function validateNodeEnv(raw: Record<string, unknown>): NodeEnv {
   const env = plainToInstance(NodeEnv, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   const messages = errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }));
-  const peers = parsePeers(env.PEERS ?? '');
-  if (!env.JOIN && peers.length === 0) messages.push('PEERS must list the cluster members (or set JOIN=true)');
+  const peersValid = !errors.some((e) => e.property === 'PEERS');
+  const peers = peersValid ? parsePeers(env.PEERS ?? '') : [];
+  if (peersValid && !env.JOIN && peers.length === 0) messages.push('PEERS must list the cluster members (or set JOIN=true)');
   if (!env.JOIN && peers.length > 0 && !peers.some((p) => p.id === env.NODE_ID)) messages.push(`PEERS must include this node (${env.NODE_ID})`);
   if (new Set(peers.map((p) => p.id)).size !== peers.length) messages.push('PEERS lists a node id twice');
   if (env.HEARTBEAT_INTERVAL_MS * 2 > env.ELECTION_TIMEOUT_MS) messages.push('HEARTBEAT_INTERVAL_MS must be at most half of ELECTION_TIMEOUT_MS');

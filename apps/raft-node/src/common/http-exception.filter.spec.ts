@@ -1,0 +1,31 @@
+import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
+import { ConfigChangeInProgressError, NoLeaderError, NotLeaderError } from '@raft/raft-core';
+import { HostStoppedError, OutcomeUnknownError, ReadUnavailableError } from '@raft/raft-host';
+import { mapError } from './http-exception.filter';
+
+describe('mapError', () => {
+  it('maps body-parser failures to 400/413 with a clear message', () => {
+    const syntax = Object.assign(new SyntaxError('Unexpected end of JSON input'), { status: 400, type: 'entity.parse.failed' });
+    expect(mapError(syntax)).toEqual({ status: 400, error: 'request body is not valid JSON' });
+    const big = Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' });
+    expect(mapError(big)).toEqual({ status: 413, error: 'request body is too large' });
+  });
+
+  it('maps Raft and host errors to the documented statuses', () => {
+    expect(mapError(new OutcomeUnknownError())).toEqual({ status: 504, error: 'outcome unknown' });
+    expect(mapError(new NoLeaderError())).toMatchObject({ status: 503, retryAfter: 1 });
+    expect(mapError(new NotLeaderError('n2'))).toMatchObject({ status: 503, extra: { leaderId: 'n2' } });
+    expect(mapError(new ReadUnavailableError('stepped-down'))).toMatchObject({ status: 503 });
+    expect(mapError(new HostStoppedError())).toMatchObject({ status: 503, retryAfter: 5 });
+    expect(mapError(new ConfigChangeInProgressError())).toMatchObject({ status: 409 });
+  });
+
+  it('flattens validation messages and keeps HTTP exceptions', () => {
+    expect(mapError(new BadRequestException(['value must be a string', 'delta must be an integer']))).toEqual({
+      status: 400,
+      error: 'value must be a string; delta must be an integer',
+    });
+    expect(mapError(new PayloadTooLargeException('value is 2000 bytes; the limit is 1000'))).toEqual({ status: 413, error: 'value is 2000 bytes; the limit is 1000' });
+    expect(mapError(new Error('boom'))).toEqual({ status: 500, error: 'internal error' });
+  });
+});
