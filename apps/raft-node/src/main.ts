@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { JsonExceptionFilter } from './common/http-exception.filter';
+import { jsonBody } from './common/json-body';
 import { ConfigError, validateNodeEnv } from './config/node-config';
 
 async function bootstrap(): Promise<void> {
@@ -19,7 +19,7 @@ async function bootstrap(): Promise<void> {
   }
   const app = await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  app.use(json({ limit: env.MAX_VALUE_BYTES * 2 + 64 * 1024 }));
+  app.use(jsonBody(env.MAX_VALUE_BYTES * 2 + 64 * 1024));
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidUnknownValues: true }));
   app.useGlobalFilters(new JsonExceptionFilter());
   app.enableShutdownHooks();
