@@ -19,6 +19,10 @@ async function bootstrap(): Promise<void> {
   }
   const app = await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  // No ETags (responses are never cached) and no X-Powered-By: both cost CPU per request.
+  const express = app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void };
+  express.set('etag', false);
+  express.set('x-powered-by', false);
   app.use(jsonBody(env.MAX_VALUE_BYTES * 2 + 64 * 1024));
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidUnknownValues: true }));
   app.useGlobalFilters(new JsonExceptionFilter());
