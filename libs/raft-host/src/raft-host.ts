@@ -2,6 +2,7 @@ import {
   RaftKernel,
   type Cancel,
   type ConfigState,
+  type HardState,
   type MembershipChange,
   type Message,
   type RaftOptions,
@@ -56,6 +57,10 @@ export class RaftHost<R> {
   private fatal: unknown = null;
   private ticker: Cancel | null = null;
   private readSeq = 0;
+  /** Last hard state handed to storage (term and vote must be durable before replies). */
+  private persistedHard: HardState = { term: 0, vote: null, commit: 0 };
+  /** A commit-only hard-state change not yet written: it rides along with the next write. */
+  private lazyHard: HardState | null = null;
 
   private constructor(private readonly opts: RaftHostOptions<R>) {}
 
@@ -69,6 +74,7 @@ export class RaftHost<R> {
   private async recover(): Promise<void> {
     const { storage, stateMachine } = this.opts;
     const durable = await storage.load();
+    this.persistedHard = durable.hardState;
     await stateMachine.restore(durable.snapshot ? await storage.openSnapshot() : null);
     this.appliedIndex = durable.snapshot?.index ?? 0;
     this.lastSnapshotIndex = this.appliedIndex;
@@ -204,9 +210,18 @@ export class RaftHost<R> {
     if (early.length > 0) sender.send(early);
 
     for (const chunk of rd.snapshotChunks) await storage.writeSnapshotChunk(chunk);
-    if (rd.hardState || rd.entries.length > 0) {
+    // Term and vote must be durable before any reply; the commit index need not be (it is
+    // re-learned from the leader and clamped to the log on recovery), so a commit-only
+    // change is not worth an fdatasync of its own — it is written with the next batch.
+    const hs = rd.hardState ?? this.lazyHard;
+    const mustSync = rd.entries.length > 0 || (rd.hardState !== null && (rd.hardState.term !== this.persistedHard.term || rd.hardState.vote !== this.persistedHard.vote));
+    if (!mustSync) {
+      this.lazyHard = hs;
+    } else {
+      this.lazyHard = null;
+      this.persistedHard = hs ?? this.persistedHard;
       const started = this.opts.scheduler.now();
-      await storage.save(rd.hardState, rd.entries);
+      await storage.save(hs, rd.entries);
       if (observer?.onPersist) {
         let bytes = 0;
         for (const e of rd.entries) bytes += e.data.length;
