@@ -5,9 +5,11 @@ import { mapError } from './http-exception.filter';
 
 describe('mapError', () => {
   it('maps body-parser failures to 400/413 with a clear message', () => {
-    const syntax = Object.assign(new SyntaxError('Unexpected end of JSON input'), { status: 400, type: 'entity.parse.failed' });
+    const syntax = Object.assign(new SyntaxError('Unexpected end of JSON input'), { statusCode: 400 });
     expect(mapError(syntax)).toEqual({ status: 400, error: 'request body is not valid JSON' });
-    const big = Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' });
+    const empty = Object.assign(new Error('Body cannot be empty'), { statusCode: 400, code: 'FST_ERR_CTP_EMPTY_JSON_BODY' });
+    expect(mapError(empty)).toEqual({ status: 400, error: 'request body is not valid JSON' });
+    const big = Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
     expect(mapError(big)).toEqual({ status: 413, error: 'request body is too large' });
   });
 

@@ -1,5 +1,4 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
 import { ConfigChangeInProgressError, InvalidConfigChangeError, LeaderTransferInProgressError, NoLeaderError, NotLeaderError, RaftError } from '@raft/raft-core';
 import { HostStoppedError, OutcomeUnknownError, ReadUnavailableError } from '@raft/raft-host';
 
@@ -20,13 +19,14 @@ export function mapError(e: unknown): Mapped {
   if (e instanceof ReadUnavailableError) return { status: 503, error: e.message, retryAfter: 1 };
   if (e instanceof HostStoppedError) return { status: 503, error: e.message, retryAfter: 5 };
   if (e instanceof RaftError) return { status: 503, error: e.message, retryAfter: 1 };
-  // body-parser errors (malformed JSON, body too large) carry a status and type.
-  if (!(e instanceof HttpException) && typeof e === 'object' && e !== null && 'status' in e && typeof (e as { status: unknown }).status === 'number') {
-    const status = (e as { status: number }).status;
-    const type = (e as { type?: string }).type;
-    if (type === 'entity.parse.failed' || e instanceof SyntaxError) return { status: 400, error: 'request body is not valid JSON' };
-    if (type === 'entity.too.large') return { status: 413, error: 'request body is too large' };
-    if (status >= 400 && status < 500) return { status, error: String((e as { message?: unknown }).message ?? 'bad request') };
+  // Body parsing failures (malformed JSON, body too large) carry a code and status code.
+  if (!(e instanceof HttpException) && typeof e === 'object' && e !== null) {
+    const code = (e as { code?: unknown }).code;
+    const status = (e as { statusCode?: unknown; status?: unknown }).statusCode ?? (e as { status?: unknown }).status;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) return { status: 413, error: 'request body is too large' };
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, error: 'content-type must be application/json' };
+    if (e instanceof SyntaxError || (typeof code === 'string' && code.startsWith('FST_ERR_CTP'))) return { status: 400, error: 'request body is not valid JSON' };
+    if (typeof status === 'number' && status >= 400 && status < 500) return { status, error: String((e as { message?: unknown }).message ?? 'bad request') };
   }
   if (e instanceof HttpException) {
     const body = e.getResponse();
@@ -41,19 +41,25 @@ export function mapError(e: unknown): Mapped {
   return { status: 500, error: 'internal error' };
 }
 
+/** The part of a Fastify reply the filter uses. */
+interface ReplyLike {
+  readonly sent?: boolean;
+  readonly raw?: { headersSent: boolean };
+  header(name: string, value: string): ReplyLike;
+  status(code: number): ReplyLike;
+  send(body: unknown): unknown;
+}
+
 @Catch()
 export class JsonExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const res = host.switchToHttp().getResponse<ReplyLike>();
     const m = mapError(exception);
     if (m.status >= 500 && m.status !== 503 && m.status !== 504) this.logger.error(exception);
-    if (res.headersSent) {
-      res.end();
-      return;
-    }
-    if (m.retryAfter !== undefined) res.setHeader('Retry-After', String(m.retryAfter));
-    res.status(m.status).json({ error: m.error, ...(m.extra ?? {}) });
+    if (res.sent || res.raw?.headersSent) return;
+    if (m.retryAfter !== undefined) res.header('Retry-After', String(m.retryAfter));
+    res.status(m.status).send({ error: m.error, ...(m.extra ?? {}) });
   }
 }

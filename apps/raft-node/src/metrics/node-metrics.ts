@@ -33,13 +33,15 @@ export class NodeMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    const self = this;
+    // Gauges read the node's status lazily, at scrape time.
+    const current = (): (RaftStatus & { appliedIndex: number }) | null => this.status?.() ?? null;
     new Gauge({
       name: 'raft_term',
       help: 'Current term',
       registers: [this.registry],
       collect() {
-        if (self.status) this.set(self.status().term);
+        const s = current();
+        if (s) this.set(s.term);
       },
     });
     new Gauge({
@@ -48,9 +50,9 @@ export class NodeMetrics {
       labelNames: ['role'],
       registers: [this.registry],
       collect() {
-        if (!self.status) return;
-        const role = self.status().role;
-        for (const r of ROLES) this.set({ role: r }, r === role ? 1 : 0);
+        const s = current();
+        if (!s) return;
+        for (const r of ROLES) this.set({ role: r }, r === s.role ? 1 : 0);
       },
     });
     new Gauge({
@@ -58,7 +60,8 @@ export class NodeMetrics {
       help: 'Commit index',
       registers: [this.registry],
       collect() {
-        if (self.status) this.set(self.status().commit);
+        const s = current();
+        if (s) this.set(s.commit);
       },
     });
     new Gauge({
@@ -66,7 +69,8 @@ export class NodeMetrics {
       help: 'Applied index',
       registers: [this.registry],
       collect() {
-        if (self.status) this.set(self.status().appliedIndex);
+        const s = current();
+        if (s) this.set(s.appliedIndex);
       },
     });
     new Gauge({
@@ -76,7 +80,7 @@ export class NodeMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        const s = self.status?.();
+        const s = current();
         if (!s?.progress) return;
         for (const [peer, p] of Object.entries(s.progress)) this.set({ peer }, Math.max(0, s.lastIndex - p.match));
       },

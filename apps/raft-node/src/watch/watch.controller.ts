@@ -1,6 +1,6 @@
 import { BadRequestException, Controller, Get, GoneException, Query, Req, Res } from '@nestjs/common';
 import { ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HistoryCompactedError, type ChangeEvent } from '@raft/raft-kv';
 import { RaftNodeService } from '../raft/raft-node.service';
 
@@ -21,8 +21,16 @@ export class WatchController {
   @ApiQuery({ name: 'prefix', required: false })
   @ApiQuery({ name: 'fromRevision', required: false, type: Number })
   @ApiResponse({ status: 410, description: 'fromRevision is older than the retained history' })
-  watch(@Query('prefix') prefix: string | undefined, @Query('fromRevision') from: string | undefined, @Req() req: Request, @Res() res: Response): void {
+  watch(
+    @Query('prefix') prefix: string | undefined,
+    @Query('fromRevision') from: string | undefined,
+    @Req() request: { raw: IncomingMessage },
+    @Res() reply: { raw: ServerResponse; hijack(): void },
+  ): void {
     if (from !== undefined && !/^\d+$/.test(from)) throw new BadRequestException('fromRevision must be a non-negative integer');
+    // SSE is written on the raw Node response: the framework must not also answer.
+    const req = request.raw;
+    const res = reply.raw;
     const fromRevision = from === undefined ? this.node.kv.revision() : Number(from);
     const queue: ChangeEvent[] = [];
     let flushing = false;
@@ -38,8 +46,10 @@ export class WatchController {
       }
     };
     let unsubscribe: () => void = () => undefined;
+    // History replays synchronously inside watch(); hold it until the headers are out.
+    let started = false;
     const onEvent = (e: ChangeEvent): void => {
-      if (queue.length >= MAX_BUFFERED_EVENTS) {
+      if (started && queue.length >= MAX_BUFFERED_EVENTS) {
         // Bounded buffering: a client that cannot keep up is cut off with a reason.
         res.write(`event: error\ndata: ${JSON.stringify({ error: 'client too slow; reconnect with fromRevision' })}\n\n`);
         unsubscribe();
@@ -47,20 +57,19 @@ export class WatchController {
         return;
       }
       queue.push(e);
-      if (!flushing) flush();
+      if (started && !flushing) flush();
     };
-    res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream');
-    res.setHeader('Cache-Control', 'no-cache');
-    res.setHeader('Connection', 'keep-alive');
     try {
       unsubscribe = this.node.kv.watch.watch(prefix ?? '', fromRevision, onEvent);
     } catch (e) {
       if (e instanceof HistoryCompactedError) throw new GoneException(e.message);
       throw e;
     }
-    res.flushHeaders();
+    reply.hijack();
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    started = true;
     res.write(`: watching ${JSON.stringify(prefix ?? '')} from revision ${fromRevision}\n\n`);
+    flush();
     const keepalive = setInterval(() => res.write(': keepalive\n\n'), 15_000);
     req.on('close', () => {
       clearInterval(keepalive);
