@@ -154,6 +154,8 @@ describe('KvStateMachine stream append (chat ordering)', () => {
     const first = append(sm, 'conv', 'u1', 'hello-1', 'hello', 'r1');
     append(sm, 'conv', 'u2', 'x', 'other');
     const retry = append(sm, 'conv', 'u1', 'hello-1', 'hello', 'r2');
+    const sameRequest = append(sm, 'conv', 'u1', 'hello-1', 'hello', 'r1'); // answered from the session cache
+    expect(sameRequest).toMatchObject({ op: 'append', seq: 1, duplicate: true });
     expect(first).toMatchObject({ seq: 1, duplicate: false });
     expect(retry).toMatchObject({ op: 'append', seq: 1, duplicate: true, msgId: (first as { msgId: string }).msgId });
     expect(sm.get('stream/conv/seq')!.value).toBe('2');
@@ -165,6 +167,8 @@ describe('KvStateMachine stream append (chat ordering)', () => {
     sm.watch.watch('stream/conv/', 0, (e) => keys.push(e.key));
     append(sm, 'conv', 'u1', 'k', 'body');
     expect(keys).toEqual(['stream/conv/seq', 'stream/conv/d/u1\u0000k', 'stream/conv/m/000000000001']);
-    expect(JSON.parse(sm.get('stream/conv/m/000000000001')!.value)).toMatchObject({ stream: 'conv', seq: 1, sender: 'u1', clientMsgId: 'k', body: 'body' });
+    const stored = JSON.parse(sm.get('stream/conv/m/000000000001')!.value);
+    expect(stored).toMatchObject({ stream: 'conv', seq: 1, sender: 'u1', clientMsgId: 'k', body: 'body' });
+    expect(stored.revision).toBe(sm.get('stream/conv/m/000000000001')!.modRevision);
   });
 });

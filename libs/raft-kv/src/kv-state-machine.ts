@@ -35,6 +35,8 @@ export interface StreamMessage {
   readonly clientMsgId: string;
   readonly body: string;
   readonly ts: number;
+  /** KV revision at which the message was committed. */
+  readonly revision: number;
 }
 
 interface SnapshotHeader {
@@ -97,8 +99,10 @@ export class KvStateMachine {
     const key = requestKey(cmd);
     switch (outcome.kind) {
       case 'executed':
-      case 'duplicate':
         return { key, result: outcome.result };
+      case 'duplicate':
+        // A retried append is answered from the session cache; say so, as the API promises.
+        return { key, result: outcome.result.op === 'append' ? { ...outcome.result, duplicate: true } : outcome.result };
       case 'invalid':
         return { key, result: { op: 'rejected', error: outcome.reason, revision: this.store.revision } };
       case 'session-expired':
@@ -166,7 +170,8 @@ export class KvStateMachine {
     const seq = Number(s.get(streamKeys.seq(cmd.key))?.value ?? '0') + 1;
     this.publish(s.put(streamKeys.seq(cmd.key), String(seq)));
     this.publish(s.put(dedupKey, String(seq)));
-    const msg: StreamMessage = { stream: cmd.key, seq, msgId: cmd.msgId, sender: cmd.sender, clientMsgId: cmd.clientMsgId, body: cmd.body, ts: cmd.ts };
+    // The message put is the next change, so its revision is known before writing it.
+    const msg: StreamMessage = { stream: cmd.key, seq, msgId: cmd.msgId, sender: cmd.sender, clientMsgId: cmd.clientMsgId, body: cmd.body, ts: cmd.ts, revision: s.revision + 1 };
     const ev = s.put(streamKeys.message(cmd.key, seq), JSON.stringify(msg));
     this.publish(ev);
     return { op: 'append', stream: cmd.key, seq, msgId: cmd.msgId, revision: ev.revision, ts: cmd.ts, duplicate: false };

@@ -111,7 +111,7 @@ describe('§6 membership changes: learners, catch-up, joint consensus', () => {
         if (next(3) === 0) c.tick(who, 1 + next(15));
         c.flush();
         // Deliver a random subset, drop some: the worst orderings are where two majorities could form.
-        c.deliver((m) => next(4) !== 0);
+        c.deliver(() => next(4) !== 0);
         c.queue = c.queue.filter(() => next(5) !== 0);
         for (const id of five) {
           const s = c.node(id).status();
