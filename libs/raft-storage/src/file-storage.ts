@@ -25,6 +25,8 @@ export interface FileStorageOptions {
 
 interface PendingWrite {
   readonly data: Buffer;
+  /** The hard state this write records, if any. */
+  readonly hard: HardState | null;
   readonly maxEntryIndex: number;
   readonly resolve: () => void;
   readonly reject: (e: unknown) => void;
@@ -54,7 +56,12 @@ export class FileStorage implements RaftStorage {
   /** Terms of the entries on disk after the snapshot: terms[i] is the term of index floor+1+i. */
   private terms: number[] = [];
   private floor = 0;
-  private hardState: HardState = INITIAL_HARD_STATE;
+  /**
+   * The hard state of the last write that reached the disk. New segments start with it;
+   * using a newer, still-queued one could make a later crash leave a durable commit index
+   * (or term) ahead of the durable log.
+   */
+  private writtenHardState: HardState = INITIAL_HARD_STATE;
   private closed = false;
 
   private constructor(
@@ -119,7 +126,7 @@ export class FileStorage implements RaftStorage {
       }
     }
     this.segments = segments;
-    this.hardState = hard;
+    this.writtenHardState = hard;
     this.terms = entries.map((e) => e.term);
     if (segments.length === 0) await this.startSegment(1);
     else this.activeFd = await this.fs.openAppend(segments[segments.length - 1]!.path);
@@ -128,7 +135,10 @@ export class FileStorage implements RaftStorage {
 
   // ───────────── writes ─────────────
 
-  save(hardState: HardState | null, entries: readonly Entry[]): Promise<void> {
+  save(hardState: HardState | null, allEntries: readonly Entry[]): Promise<void> {
+    // Entries the snapshot already covers are skipped (as MemoryStorage does): recovery drops
+    // them anyway, and counting them would shift `terms` and corrupt termAt/last-index bookkeeping.
+    const entries = allEntries.length > 0 && allEntries[0]!.index <= this.floor ? allEntries.filter((e) => e.index > this.floor) : allEntries;
     const parts: Buffer[] = [];
     let maxEntryIndex = 0;
     if (entries.length > 0) {
@@ -152,18 +162,15 @@ export class FileStorage implements RaftStorage {
       parts.push(buf);
       maxEntryIndex = entries[entries.length - 1]!.index;
     }
-    if (hardState) {
-      parts.push(encodeHardState(hardState));
-      this.hardState = hardState;
-    }
+    if (hardState) parts.push(encodeHardState(hardState));
     if (parts.length === 0) return Promise.resolve();
-    return this.enqueue(parts.length === 1 ? parts[0]! : Buffer.concat(parts), maxEntryIndex);
+    return this.enqueue(parts.length === 1 ? parts[0]! : Buffer.concat(parts), maxEntryIndex, hardState);
   }
 
-  private enqueue(data: Buffer, maxEntryIndex: number): Promise<void> {
+  private enqueue(data: Buffer, maxEntryIndex: number, hard: HardState | null = null): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ data, maxEntryIndex, resolve, reject });
+      this.pending.push({ data, hard, maxEntryIndex, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -185,7 +192,10 @@ export class FileStorage implements RaftStorage {
         await this.fs.write(this.activeFd!, data);
         await this.fs.fdatasync(this.activeFd!);
         active.size += data.length;
-        for (const w of batch) if (w.maxEntryIndex > active.maxEntryIndex) active.maxEntryIndex = w.maxEntryIndex;
+        for (const w of batch) {
+          if (w.maxEntryIndex > active.maxEntryIndex) active.maxEntryIndex = w.maxEntryIndex;
+          if (w.hard) this.writtenHardState = w.hard;
+        }
         for (const w of batch) w.resolve();
       } catch (e) {
         this.failure = ioError('append', e);
@@ -208,7 +218,7 @@ export class FileStorage implements RaftStorage {
         await this.fs.close(this.activeFd);
       }
       this.activeFd = await this.fs.openAppend(path);
-      const head = Buffer.concat([encodeHardState(this.hardState), encodeSnapshotMarker(this.floor, this.snapshots.meta()?.term ?? 0)]);
+      const head = Buffer.concat([encodeHardState(this.writtenHardState), encodeSnapshotMarker(this.floor, this.snapshots.meta()?.term ?? 0)]);
       await this.fs.write(this.activeFd, head);
       await this.fs.fdatasync(this.activeFd);
       await this.fs.syncDir(this.walDir);

@@ -44,6 +44,10 @@ export interface SimulatorConfig {
   readonly traceCapacity: number;
   /** Keep every event formatted (replay tests); costs time and memory. */
   readonly recordFullTrace: boolean;
+  /** Probability per tick of a random membership change on the leader (0 = static cluster). */
+  readonly membershipRate: number;
+  /** Extra servers that start empty in join mode, available to be added. */
+  readonly spareNodes: number;
 }
 
 export const DEFAULT_CHAOS: ChaosConfig = {
@@ -77,6 +81,8 @@ export function simulatorConfig(overrides: Partial<SimulatorConfig> & { seed: nu
     workload: DEFAULT_WORKLOAD,
     traceCapacity: 50,
     recordFullTrace: false,
+    membershipRate: 0,
+    spareNodes: 0,
     ...overrides,
   };
 }

@@ -2,7 +2,7 @@ import type { Message } from '@raft/raft-core';
 import { describeMessage } from './describe-message';
 
 /** Kinds of events worth seeing when a run fails. */
-export type TraceKind = 'deliver' | 'crash' | 'restart' | 'partition' | 'heal' | 'net' | 'leader' | 'client';
+export type TraceKind = 'deliver' | 'crash' | 'restart' | 'partition' | 'heal' | 'net' | 'leader' | 'client' | 'membership';
 
 /** One recorded event; formatted only when printed, so recording stays cheap. */
 export interface TraceEvent {
