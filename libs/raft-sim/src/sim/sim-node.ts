@@ -31,6 +31,8 @@ export interface SimNodeSettings {
   /** Take a state-machine snapshot once this many entries were applied since the last one. */
   readonly snapshotInterval: number;
   readonly options: (id: NodeId, storage: MemoryStorage) => RaftOptions;
+  /** The server's durable storage (default: a fresh {@link MemoryStorage}). */
+  readonly storage?: (id: NodeId) => MemoryStorage;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface SimNodeSettings {
  * a restart rebuilds it from storage alone.
  */
 export class SimNode {
-  readonly storage = new MemoryStorage();
+  readonly storage: MemoryStorage;
   kernel: RaftKernel | null = null;
   sm = new KvStateMachine();
   private armedCrash: CrashPoint | null = null;
@@ -52,7 +54,9 @@ export class SimNode {
     readonly id: NodeId,
     private readonly settings: SimNodeSettings,
     private readonly hooks: NodeHooks,
-  ) {}
+  ) {
+    this.storage = settings.storage?.(id) ?? new MemoryStorage();
+  }
 
   get up(): boolean {
     return this.kernel !== null;

@@ -11,6 +11,7 @@ import { ClientWorkload, type ClientTarget, type WorkloadStats } from './client-
 import { simulatorConfig, type SimulatorConfig } from './config';
 import { SimulationFailure } from './errors';
 import { FaultInjector, type FaultTarget } from './fault-injector';
+import { MembershipNemesis } from './membership-nemesis';
 import { SimNode, type CrashPoint, type NodeHooks } from './sim-node';
 import { TraceRecorder, type TraceKind } from './trace';
 
@@ -42,6 +43,12 @@ export interface LivenessReport {
   readonly committedAfter: number;
 }
 
+/** How a simulation is wired beyond its {@link SimulatorConfig}. */
+export interface SimulatorWiring {
+  /** Each server's durable storage (default: a fresh MemoryStorage per server). */
+  readonly storage?: (id: NodeId) => MemoryStorage;
+}
+
 /**
  * A deterministic Raft cluster: N kernels under virtual time, a seeded faulty network,
  * crashes with restarts from durable storage, random clients, and safety checks after
@@ -56,6 +63,8 @@ export class Simulator implements FaultTarget, ClientTarget {
   readonly workload: ClientWorkload;
   readonly trace: TraceRecorder;
   private readonly faults: FaultInjector;
+  /** Random membership changes (off unless `membershipRate` > 0). */
+  readonly membership: MembershipNemesis;
   private readonly kernelRandom: Prng;
   now = 0;
   /** Inputs fed to kernels so far (the "step" reported on failure). */
@@ -67,7 +76,7 @@ export class Simulator implements FaultTarget, ClientTarget {
   /** Length of the run in progress, for the replay hint of a failure. */
   private plannedTicks = 0;
 
-  constructor(config: Partial<SimulatorConfig> & { seed: number }) {
+  constructor(config: Partial<SimulatorConfig> & { seed: number }, wiring: SimulatorWiring = {}) {
     this.config = simulatorConfig(config);
     const root = new Prng(this.config.seed);
     const netRng = root.fork();
@@ -77,15 +86,24 @@ export class Simulator implements FaultTarget, ClientTarget {
     this.network = new SimNetwork(netRng, this.faults.chaoticNetwork());
     this.trace = new TraceRecorder(this.config.traceCapacity, this.config.recordFullTrace);
     const ids = Array.from({ length: this.config.nodes }, (_, k) => `n${k + 1}`);
+    const spares = Array.from({ length: this.config.spareNodes }, (_, k) => `n${this.config.nodes + k + 1}`);
     const bootstrap = { voters: ids, learners: [], outgoing: [] };
+    // Spares start empty in join mode: no configuration until a leader adds them.
+    const joinMode = { voters: [], learners: [], outgoing: [] };
     const hooks = this.nodeHooks();
-    this.nodes = ids.map(
+    this.nodes = [...ids, ...spares].map(
       (id) =>
-        new SimNode(id, { bootstrap, snapshotInterval: this.config.snapshotInterval, options: (nid, storage) => this.kernelOptions(nid, storage) }, hooks),
+        new SimNode(
+          id,
+          { bootstrap: spares.includes(id) ? joinMode : bootstrap, snapshotInterval: this.config.snapshotInterval, options: (nid, storage) => this.kernelOptions(nid, storage), storage: wiring.storage },
+          hooks,
+        ),
     );
     const c = this.network.getConditions();
     this.note('net', `drop=${c.dropRate.toFixed(3)} dup=${c.duplicateRate.toFixed(3)} delay=${c.minDelay}..${c.maxDelay}`);
     for (const n of this.nodes) this.guard(() => n.start());
+    // Forked last so runs without membership changes replay exactly as before.
+    this.membership = new MembershipNemesis(root.fork(), this.config.membershipRate);
   }
 
   /** Runs `ticks` ticks of chaos; throws {@link SimulationFailure} on any violation. */
@@ -96,11 +114,33 @@ export class Simulator implements FaultTarget, ClientTarget {
     return this.result();
   }
 
+  /**
+   * Like {@link run}, but awaits `settle` after every tick. That is the one point where an
+   * asynchronous storage finishes what the tick wrote (and recovers crashed servers from its
+   * medium); virtual time stands still meanwhile and nothing the simulator does depends on
+   * when the promise resolves, so a seed still replays exactly. A crashed server restarts at
+   * the earliest one tick later, so it always restarts from a settled, recovered storage.
+   */
+  async runAsync(ticks: number, settle: (sim: Simulator) => Promise<void>): Promise<SimResult> {
+    this.plannedTicks = ticks;
+    for (let k = 0; k < ticks; k++) {
+      this.tick();
+      try {
+        await settle(this);
+      } catch (e) {
+        this.fail(e);
+      }
+    }
+    this.guard(() => this.finalAudit());
+    return this.result();
+  }
+
   /** Advances virtual time by one tick: faults, deliveries, timers, clients. */
   tick(): void {
     this.guard(() => {
       this.now++;
       if (this.chaosOn) this.faults.tick(this);
+      if (this.chaosOn) this.membership.tick(this);
       for (const f of this.network.takeDue(this.now)) this.deliver(f.message);
       for (const node of this.nodes) {
         if (!node.up) continue;

@@ -29,7 +29,7 @@ export class MemoryStorage implements RaftStorage {
   private hard: HardState = INITIAL_HARD_STATE;
   /** Entries after the current snapshot, contiguous. */
   private log: Entry[] = [];
-  private readonly snapshots = new MemorySnapshotStore();
+  private snapshots = new MemorySnapshotStore();
 
   // ───────────── synchronous API ─────────────
 
@@ -127,6 +127,19 @@ export class MemoryStorage implements RaftStorage {
     if (index > this.snapshotIndex()) {
       throw new StorageContractError(`cannot compact to ${index}: no snapshot covers it (snapshot at ${this.snapshotIndex()})`);
     }
+  }
+
+  /**
+   * Replaces everything held with `state` and its snapshot's bytes: what a restarted server
+   * recovered from another medium (e.g. files written by a real storage alongside this one).
+   * Superseded snapshots and a partially received one are gone, as after a real restart.
+   */
+  replaceWith(state: DurableState, snapshot: StoredSnapshot | null): void {
+    if ((state.snapshot === null) !== (snapshot === null)) throw new StorageContractError('snapshot meta and bytes must come together');
+    this.snapshots = new MemorySnapshotStore();
+    if (snapshot) this.snapshots.store(snapshot);
+    this.hard = state.hardState;
+    this.log = state.entries.slice();
   }
 
   // ───────────── SnapshotSource (read by the leader's kernel) ─────────────
