@@ -158,9 +158,9 @@ export class RaftHost<R> {
     if (this.stopped) return;
     this.stopped = true;
     this.ticker?.();
-    const err = new HostStoppedError();
-    this.proposals.rejectAll(err);
-    this.reads.rejectAll(err);
+    // Pending proposals may already be in other servers' logs: their outcome is unknown.
+    this.proposals.rejectAll(new OutcomeUnknownError());
+    this.reads.rejectAll(new HostStoppedError());
     while (this.looping) await new Promise((r) => setImmediate(r));
   }
 
@@ -279,9 +279,9 @@ export class RaftHost<R> {
     this.fatal = e;
     this.stopped = true;
     this.ticker?.();
-    const err = new HostStoppedError(e);
-    this.proposals.rejectAll(err);
-    this.reads.rejectAll(err);
+    // Pending proposals may already be in other servers' logs: their outcome is unknown.
+    this.proposals.rejectAll(new OutcomeUnknownError());
+    this.reads.rejectAll(new HostStoppedError(e));
     this.opts.observer?.onFatal?.(e);
   }
 }

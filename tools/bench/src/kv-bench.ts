@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { b64, EtcdCluster } from './etcd-cluster';
+import { b64, EtcdCluster } from '@raft/etcd-harness';
 import { runLoad, type LoadRequest, type LoadResult } from './http-load';
 
 const root = resolve(__dirname, '..', '..', '..');

@@ -1,0 +1,30 @@
+import { nodeFileSystem, type FileSystem } from '@raft/raft-storage';
+
+/** node:fs behind the storage's seam, counting fdatasyncs and bytes written. */
+export class CountingFs implements FileSystem {
+  syncs = 0;
+  bytes = 0;
+  private readonly base = nodeFileSystem;
+  mkdir = (p: string) => this.base.mkdir(p);
+  readdir = (p: string) => this.base.readdir(p);
+  readFile = (p: string) => this.base.readFile(p);
+  openAppend = (p: string) => this.base.openAppend(p);
+  openRead = (p: string) => this.base.openRead(p);
+  write = (fd: number, data: Buffer) => {
+    this.bytes += data.length;
+    return this.base.write(fd, data);
+  };
+  fdatasync = (fd: number) => {
+    this.syncs++;
+    return this.base.fdatasync(fd);
+  };
+  fsync = (fd: number) => this.base.fsync(fd);
+  close = (fd: number) => this.base.close(fd);
+  truncate = (p: string, n: number) => this.base.truncate(p, n);
+  rename = (a: string, b: string) => this.base.rename(a, b);
+  unlink = (p: string) => this.base.unlink(p);
+  syncDir = (p: string) => this.base.syncDir(p);
+  size = (p: string) => this.base.size(p);
+  openReadSync = (p: string) => this.base.openReadSync(p);
+  readSync = (fd: number, b: Buffer, pos: number) => this.base.readSync(fd, b, pos);
+}
