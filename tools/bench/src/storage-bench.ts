@@ -22,7 +22,7 @@ interface Row {
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
+  return (i >= 0 ? process.argv[i + 1] : undefined) ?? fallback;
 }
 
 /** Slices per row: FileStorage and the raw loop alternate, so disk noise hits both alike. */

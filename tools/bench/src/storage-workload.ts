@@ -16,7 +16,7 @@ export interface AppendResult {
   readonly p99: number;
 }
 
-const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
 /**
  * Appends single-entry saves of `entrySize`-byte payloads from `proposers` concurrent

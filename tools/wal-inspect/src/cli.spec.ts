@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tempDir, writeFixture } from '../test/fixture';
+
+const root = resolve(__dirname, '..', '..', '..');
+
+// The real entry point as `nx run wal-inspect:run` starts it (tsx), for exit statuses.
+function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(join(root, 'node_modules/.bin/tsx'), ['--tsconfig', 'tools/wal-inspect/tsconfig.json', 'tools/wal-inspect/src/main.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('wal-inspect process', () => {
+  it('exits 0 on a healthy directory, 2 on corruption naming file and offset, 1 on usage errors', async () => {
+    const t = tempDir();
+    try {
+      const segments = await writeFixture(t.dir);
+      const ok = run(t.dir, '--verify');
+      expect([ok.status, ok.stdout.trim().split('\n').pop()]).toEqual([0, 'verify: OK']);
+      const buf = readFileSync(segments[0]!);
+      buf[60] ^= 0x80; // inside the first entry record (54..129)
+      writeFileSync(segments[0]!, buf);
+      const bad = run(t.dir, '--verify');
+      expect(bad.status).toBe(2);
+      expect(bad.stdout).toContain(`error: ${segments[0]} at byte 54: CRC mismatch`);
+      expect(run().status).toBe(1);
+    } finally {
+      t.cleanup();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,40 @@
+import { basename } from 'node:path';
+import type { InspectReport, RecordReport } from './inspect';
+
+function describe(r: RecordReport): string {
+  switch (r.type) {
+    case 'entry':
+      return `entry      index=${r.index} term=${r.term} type=${r.entryType}`;
+    case 'hardState':
+      return `hardState  term=${r.hardState?.term} vote=${r.hardState?.vote ?? '-'} commit=${r.hardState?.commit}`;
+    case 'truncate':
+      return `truncate   from=${r.fromIndex}${r.fromIndex === 0 ? ' (whole log)' : ''}`;
+    case 'snapshot':
+      return `snapshot   index=${r.index} term=${r.term} (log compacted through ${r.index})`;
+  }
+}
+
+/** Human-readable listing: segments with their records, snapshot files, then the verdict. */
+export function formatText(rep: InspectReport, verify: boolean): string {
+  const out: string[] = [`data dir ${rep.dir}`, '', `wal: ${rep.segments.length} segment(s)`];
+  for (const seg of rep.segments) {
+    out.push(`  ${basename(seg.file)}  ${seg.bytes} bytes, ${seg.records} records`);
+    for (const r of rep.records) if (r.file === seg.file) out.push(`    @${String(r.offset).padStart(8)}  ${String(r.size).padStart(6)} B  ${describe(r)}`);
+  }
+  out.push('', `snap: ${rep.snapshots.length} file(s)`);
+  for (const s of rep.snapshots) {
+    const what = s.index === undefined ? '' : ` index=${s.index} term=${s.term} data=${s.dataBytes} B`;
+    out.push(`  ${basename(s.file)}  ${s.bytes} bytes  ${s.role}${what}`);
+  }
+  const c = rep.counts;
+  out.push('', `records: ${c.entry} entries, ${c.hardState} hard states, ${c.truncate} truncations, ${c.snapshot} snapshot markers`);
+  if (verify && rep.recovered) {
+    const r = rep.recovered;
+    const log = r.firstIndex === null ? 'empty log' : `log ${r.firstIndex}..${r.lastIndex}`;
+    out.push(`recovery would load: snapshot ${r.snapshotIndex}, ${log}, hard state term=${r.hardState.term} vote=${r.hardState.vote ?? '-'} commit=${r.hardState.commit}`);
+  }
+  for (const w of rep.warnings) out.push(`warning: ${w.file} at byte ${w.offset}: ${w.reason}`);
+  for (const e of rep.errors) out.push(`error: ${e.file} at byte ${e.offset}: ${e.reason}`);
+  if (verify) out.push(rep.errors.length === 0 ? 'verify: OK' : 'verify: FAILED (recovery would refuse to start)');
+  return out.join('\n');
+}

@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import type { HardState } from '@raft/raft-core';
+import { encodeHardState, entryRecordSize, nodeFileSystem, RecordType, scanSegments, SEGMENT_RE, WalCorruptionError, type FileSystem, type WalRecord } from '@raft/raft-storage';
+import { inspectSnapshots, type SnapshotFileReport } from './snapshots';
+
+/** One WAL record as printed. */
+export interface RecordReport {
+  readonly file: string;
+  readonly offset: number;
+  /** Framed size on disk (9-byte header + payload). */
+  readonly size: number;
+  readonly type: 'entry' | 'hardState' | 'truncate' | 'snapshot';
+  readonly index?: number;
+  readonly term?: number;
+  readonly entryType?: string;
+  readonly hardState?: HardState;
+  readonly fromIndex?: number;
+}
+
+export interface SegmentReport {
+  readonly file: string;
+  /** Size of the file on disk. */
+  readonly bytes: number;
+  /** Records read from it (up to a torn tail or the first corruption). */
+  readonly records: number;
+}
+
+export interface Problem {
+  readonly file: string;
+  readonly offset: number;
+  readonly reason: string;
+}
+
+export interface InspectReport {
+  readonly dir: string;
+  readonly segments: SegmentReport[];
+  readonly records: RecordReport[];
+  readonly counts: Record<RecordReport['type'], number>;
+  readonly snapshots: SnapshotFileReport[];
+  /** What `FileStorage.load()` would recover (only when the scan got through every segment). */
+  readonly recovered: { readonly snapshotIndex: number; readonly firstIndex: number | null; readonly lastIndex: number; readonly hardState: HardState } | null;
+  /** A torn final record: recovery truncates it (this tool never does). */
+  readonly warnings: Problem[];
+  /** Corruption: recovery would refuse to start. */
+  readonly errors: Problem[];
+}
+
+const RECORD_SIZE = { truncate: 9 + 8, snapshot: 9 + 16 } as const;
+
+function describeRecord(r: WalRecord, file: string, offset: number): RecordReport {
+  switch (r.type) {
+    case RecordType.Entry:
+      return { file, offset, size: entryRecordSize(r.entry), type: 'entry', index: r.entry.index, term: r.entry.term, entryType: r.entry.type };
+    case RecordType.HardState:
+      return { file, offset, size: encodeHardState(r.hardState).length, type: 'hardState', hardState: r.hardState };
+    case RecordType.Truncate:
+      return { file, offset, size: RECORD_SIZE.truncate, type: 'truncate', fromIndex: r.fromIndex };
+    case RecordType.Snapshot:
+      return { file, offset, size: RECORD_SIZE.snapshot, type: 'snapshot', index: r.index, term: r.term };
+  }
+}
+
+/**
+ * Reads a FileStorage data directory (`wal/` and `snap/`) without modifying anything (no
+ * truncation, no deletion). Always checked, with the library's own scanner: segment
+ * numbering (a missing segment) and every record's framing and CRC — nothing past a bad
+ * record can be parsed. With `verify`, also what else recovery checks: gaps in log indexes,
+ * snapshot markers beyond the newest snapshot (a missing snapshot), and the newest snapshot's
+ * trailer and CRC. A torn final record is a warning, as recovery truncates it; everything
+ * recovery refuses to start on is an error.
+ */
+export async function inspect(dir: string, options: { verify: boolean }, fs: FileSystem = nodeFileSystem): Promise<InspectReport> {
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
+  const snap = await inspectSnapshots(fs, join(dir, 'snap'), options.verify);
+  if (snap.error) errors.push(snap.error);
+  const floor = snap.current?.index ?? 0;
+
+  const records: RecordReport[] = [];
+  const counts = { entry: 0, hardState: 0, truncate: 0, snapshot: 0 };
+  // The same replay as FileStorage.load(), over indexes only.
+  let first: number | null = null;
+  let last = floor;
+  let hard: HardState = { term: 0, vote: null, commit: 0 };
+  const replay = (r: WalRecord, file: string, offset: number): void => {
+    if (r.type === RecordType.Entry && r.entry.index > floor) {
+      if (r.entry.index > last + 1 && options.verify) throw new WalCorruptionError(file, offset, `gap in log indexes: expected ${last + 1}, found ${r.entry.index}`);
+      last = r.entry.index;
+      first ??= r.entry.index;
+    } else if (r.type === RecordType.HardState) hard = r.hardState;
+    else if (r.type === RecordType.Truncate) {
+      last = Math.max(floor, Math.min(last, r.fromIndex - 1));
+      if (first !== null && last < first) first = null;
+    } else if (r.type === RecordType.Snapshot && r.index > floor && options.verify) {
+      throw new WalCorruptionError(file, offset, `log was compacted to ${r.index} but the newest snapshot covers only ${floor}: the snapshot is missing`);
+    }
+  };
+
+  let recovered: InspectReport['recovered'] = null;
+  try {
+    const scan = await scanSegments(fs, join(dir, 'wal'), (r, file, offset) => {
+      const rep = describeRecord(r, file, offset);
+      records.push(rep);
+      counts[rep.type]++;
+      replay(r, file, offset);
+    });
+    if (scan.torn) warnings.push({ file: scan.torn.file, offset: scan.torn.offset, reason: `torn final record (${scan.torn.droppedBytes} bytes): recovery truncates it` });
+    recovered = { snapshotIndex: floor, firstIndex: first, lastIndex: last, hardState: hard };
+  } catch (e) {
+    if (!(e instanceof WalCorruptionError)) throw e;
+    errors.push({ file: e.file, offset: e.offset, reason: e.reason });
+  }
+  const segments: SegmentReport[] = [];
+  const walDir = join(dir, 'wal');
+  for (const name of (await fs.readdir(walDir)).filter((n) => SEGMENT_RE.test(n)).sort()) {
+    const file = join(walDir, name);
+    segments.push({ file, bytes: await fs.size(file), records: records.filter((r) => r.file === file).length });
+  }
+  return { dir, segments, records, counts, snapshots: snap.files, recovered, warnings, errors };
+}
