@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { ClusterHarness } from './cluster-harness';
+import { ClusterHarness } from '@raft/cluster-testing';
 
 describe('raft-node client API contract and input handling', () => {
   const c = new ClusterHarness(3, { MAX_VALUE_BYTES: '1000' });

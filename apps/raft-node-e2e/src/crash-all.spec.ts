@@ -1,4 +1,4 @@
-import { ClusterHarness, sleep } from './cluster-harness';
+import { ClusterHarness, sleep } from '@raft/cluster-testing';
 
 describe('raft-node cluster: kill -9 of every node loses no acknowledged write', () => {
   const c = new ClusterHarness(3);

@@ -1,4 +1,4 @@
-import { ClusterHarness, sleep } from './cluster-harness';
+import { ClusterHarness, sleep } from '@raft/cluster-testing';
 
 describe('raft-node cluster: failover and recovery (real processes)', () => {
   const c = new ClusterHarness(3, { SNAPSHOT_THRESHOLD: '200' });

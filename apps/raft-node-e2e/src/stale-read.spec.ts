@@ -1,4 +1,4 @@
-import { ClusterHarness, sleep } from './cluster-harness';
+import { ClusterHarness, sleep } from '@raft/cluster-testing';
 
 describe('raft-node cluster: a paused (deposed) leader never serves a stale linearizable read', () => {
   const c = new ClusterHarness(3);

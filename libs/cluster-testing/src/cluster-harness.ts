@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
+
 const cli = [join(repoRoot, 'node_modules/.bin/tsx'), join(repoRoot, 'tools/cluster/src/main.ts')];
 
 export interface NodeStatus {
