@@ -8,6 +8,9 @@ const root = resolve(__dirname, '..', '..', '..');
 const run = (...args: string[]) =>
   spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'tools/cluster/src/main.ts'), ...args], { cwd: root, encoding: 'utf8' });
 
+// Each test spawns the CLI through tsx several times: allow for a loaded machine.
+jest.setTimeout(120_000);
+
 describe('cluster CLI', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'cluster-cli-'))));

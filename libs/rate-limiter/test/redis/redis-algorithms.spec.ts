@@ -57,17 +57,18 @@ describe('Redis limiters: exact behaviour', () => {
     });
 
     it('refills on the server clock: admitted again after retryAfterMs', async () => {
-      const bucket = new RedisTokenBucket({ capacity: 1, refillTokens: 1, refillIntervalMs: 100 }, options());
+      // 500 ms per token: the margins below tolerate a shared machine stalling for 250 ms.
+      const bucket = new RedisTokenBucket({ capacity: 1, refillTokens: 1, refillIntervalMs: 500 }, options());
       expect((await bucket.tryAcquire('tb3')).allowed).toBe(true);
       const denied = await bucket.tryAcquire('tb3');
       expect(denied.allowed).toBe(false);
-      expect(denied.retryAfterMs).toBeGreaterThan(80);
-      expect(denied.retryAfterMs).toBeLessThanOrEqual(100);
+      expect(denied.retryAfterMs).toBeGreaterThan(250);
+      expect(denied.retryAfterMs).toBeLessThanOrEqual(500);
       await delay(denied.retryAfterMs + 2);
       expect((await bucket.tryAcquire('tb3')).allowed).toBe(true);
       const start = Date.now();
       await bucket.acquire('tb3');
-      expect(Date.now() - start).toBeGreaterThanOrEqual(80);
+      expect(Date.now() - start).toBeGreaterThanOrEqual(250);
     });
   });
 
@@ -80,7 +81,7 @@ describe('Redis limiters: exact behaviour', () => {
       expect(denied.allowed).toBe(false);
       expect(aboutAnHour(denied.retryAfterMs)).toBe(true);
       expect(aboutAnHour(denied.resetMs / 2)).toBe(true);
-      const fast = new RedisLeakyBucketMeter({ capacity: 1, leakTokens: 1, leakIntervalMs: 60 }, options());
+      const fast = new RedisLeakyBucketMeter({ capacity: 1, leakTokens: 1, leakIntervalMs: 500 }, options());
       expect((await fast.tryAcquire('m2')).allowed).toBe(true);
       const wait = await fast.tryAcquire('m2');
       expect(wait.allowed).toBe(false);
@@ -113,25 +114,29 @@ describe('Redis limiters: exact behaviour', () => {
       const queue = new RedisLeakyBucketQueue({ capacity: 3, leakTokens: 1, leakIntervalMs: 50 }, options());
       const start = Date.now();
       const done = await Promise.all([0, 1, 2].map(() => queue.acquire('q2').then(() => Date.now() - start)));
-      expect(done[0]).toBeLessThan(40);
-      expect(done[1]).toBeGreaterThanOrEqual(45);
-      expect(done[2]).toBeGreaterThanOrEqual(95);
+      // The first reservation departs at once (no sleep), the others 50 and 100 ms later on
+      // the server's clock. Measured from the first departure so that a slow, shared machine
+      // (late replies, late timers) can only widen the gaps, never fail the test.
+      expect(done[1] - done[0]).toBeGreaterThanOrEqual(45);
+      expect(done[2] - done[0]).toBeGreaterThanOrEqual(95);
+      expect(done[2]).toBeGreaterThanOrEqual(done[1]);
     });
   });
 
   describe('RedisFixedWindow', () => {
     it('counts per aligned window and expires with it', async () => {
-      const limiter = new RedisFixedWindow({ limit: 3, windowMs: 100 }, options());
-      // Start right after a window boundary so the three calls share a window.
-      const time = await redis.time();
-      await delay(100 - ((Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000)) % 100) + 1);
+      // Windows of 1 s: wide enough that a loaded machine cannot push the calls below
+      // into the next window, which would change every answer.
+      const limiter = new RedisFixedWindow({ limit: 3, windowMs: 1000 }, options());
+      await untilWindowStart(1000);
       expect(await limiter.tryAcquire('f1', 2)).toMatchObject({ allowed: true, limit: 3, remaining: 1 });
       expect(await limiter.tryAcquire('f1', 2)).toMatchObject({ allowed: false, remaining: 1 });
       expect(await limiter.tryAcquire('f1')).toMatchObject({ allowed: true, remaining: 0 });
       const denied = await limiter.tryAcquire('f1');
       expect(denied.allowed).toBe(false);
       expect(denied.retryAfterMs).toBe(denied.resetMs);
-      expect(await redis.pttl(`${prefix}:{f1}:fw`)).toBeLessThanOrEqual(100);
+      expect(denied.retryAfterMs).toBeLessThanOrEqual(1000);
+      expect(await redis.pttl(`${prefix}:{f1}:fw`)).toBeLessThanOrEqual(1000);
       await delay(denied.retryAfterMs + 2);
       expect(await limiter.tryAcquire('f1', 3)).toMatchObject({ allowed: true, remaining: 0 });
     });
@@ -153,34 +158,50 @@ describe('Redis limiters: exact behaviour', () => {
     });
 
     it('slides: the oldest entry leaving the window makes room', async () => {
-      const limiter = new RedisSlidingLog({ limit: 2, windowMs: 120 }, options());
+      const limiter = new RedisSlidingLog({ limit: 2, windowMs: 3000 }, options());
       await limiter.tryAcquire('s2');
-      await delay(60);
+      await delay(1000);
       await limiter.tryAcquire('s2');
       const denied = await limiter.tryAcquire('s2');
       expect(denied.allowed).toBe(false);
-      expect(denied.retryAfterMs).toBeLessThanOrEqual(60);
+      // Exact, whatever the scheduling: room comes when the oldest entry leaves, the reset
+      // when the newest does, so the two differ by exactly the entries' distance.
+      const [, oldest, , newest] = (await redis.zrange(`${prefix}:{s2}:log`, 0, -1, 'WITHSCORES')).map(Number);
+      expect(newest - oldest).toBeGreaterThanOrEqual(1000);
+      // Both are rounded up to whole milliseconds from fractional server times: ±1 ms.
+      expect(Math.abs(denied.resetMs - denied.retryAfterMs - (newest - oldest))).toBeLessThanOrEqual(1);
+      expect(denied.retryAfterMs).toBeLessThanOrEqual(2000);
       await delay(denied.retryAfterMs + 2);
       expect((await limiter.tryAcquire('s2')).allowed).toBe(true);
+      // The second entry still has about a second to go.
       expect((await limiter.tryAcquire('s2')).allowed).toBe(false);
     });
   });
 
   describe('RedisSlidingWindowCounter', () => {
     it('admits limit per window and weighs the previous window', async () => {
-      const limiter = new RedisSlidingWindowCounter({ limit: 4, windowMs: 200 }, options());
-      const time = await redis.time();
-      await delay(200 - ((Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000)) % 200) + 1);
+      const limiter = new RedisSlidingWindowCounter({ limit: 4, windowMs: 1000 }, options());
+      await untilWindowStart(1000);
       expect(await limiter.tryAcquire('w1', 4)).toMatchObject({ allowed: true, remaining: 0 });
       const denied = await limiter.tryAcquire('w1');
       expect(denied.allowed).toBe(false);
-      // Next window: previous = 4 → one unit fits once 4 × (200 − e) ≤ 3 × 200, at e = 50.
-      const now = await redis.time();
-      const offset = (Number(now[0]) * 1000 + Math.floor(Number(now[1]) / 1000)) % 200;
-      expect(Math.abs(denied.retryAfterMs - (250 - offset))).toBeLessThanOrEqual(3);
+      // In the next window previous = 4, so one unit fits once 4 × (1000 − e) ≤ 3 × 1000,
+      // at e = 250; the key resets when the next window ends. Both are measured from the
+      // same "now", so their difference is exact: (start + 2000) − (start + 1250).
+      expect(denied.resetMs - denied.retryAfterMs).toBe(750);
+      expect(denied.retryAfterMs).toBeGreaterThan(250);
+      expect(denied.retryAfterMs).toBeLessThanOrEqual(1250);
       await delay(denied.retryAfterMs + 2);
       expect(await limiter.tryAcquire('w1')).toMatchObject({ allowed: true });
+      // 4 × (1000 − e) + 1000 + 1000 > 4000 until e = 500.
       expect((await limiter.tryAcquire('w1')).allowed).toBe(false);
     });
   });
+
+  /** Sleeps until just after the next multiple of `windowMs` on the Redis server's clock. */
+  async function untilWindowStart(windowMs: number): Promise<void> {
+    const [seconds, micros] = await redis.time();
+    const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    await delay(windowMs - (nowMs % windowMs) + 1);
+  }
 });
