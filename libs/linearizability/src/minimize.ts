@@ -1,62 +1,68 @@
-import type { KvOperation } from './history';
-import { observedValue, writtenValue } from './kv-model';
-import { checkKeyHistory } from './wgl';
+import type { Operation } from './history';
+import { precondition, producedValue } from './kv-model';
+import { searchKey } from './wgl';
 
 /**
- * Shrinks a non-linearizable single-key history to a 1-minimal subset that is still not
- * linearizable: removing any one more operation would make it linearizable (or would
- * orphan a value some remaining operation observed — such writes are kept, so the result
- * explains the anomaly instead of blaming a read for a write that was merely dropped).
+ * Shrinks a non-linearizable history of one key to a small subset that is still not
+ * linearizable. First the shortest failing prefix by invocation time (everything invoked
+ * after the anomaly is noise), then greedy removal of single operations until no single
+ * removal keeps the subset non-linearizable (1-minimal).
+ *
+ * One kind of removal is refused: the only write of a value that a remaining operation's
+ * output depends on (a read of it, a cas expecting it, an incr from it). Dropping it would
+ * leave, say, a "read of a value nobody wrote": non-linearizable for a trivial reason that
+ * hides the real anomaly (a stale read would be reported as a read alone).
  */
-export function minimizeCounterexample(ops: readonly KvOperation[], maxChecks = 2_000): KvOperation[] {
-  let current = shortestFailingPrefix(ops);
+export function minimizeCounterexample(ops: readonly Operation[], budget: number, maxChecks = 5_000): Operation[] {
+  const fails = (subset: readonly Operation[]): boolean => !searchKey(subset, { budget }).linearizable;
+  let current = shortestFailingPrefix(ops, fails);
   let checks = 0;
-  let changed = true;
-  while (changed && checks < maxChecks) {
-    changed = false;
-    // Oldest first: in a failing prefix the anomaly sits at the end, the noise at the start.
+  let shrunk = true;
+  while (shrunk && checks < maxChecks) {
+    shrunk = false;
+    // Oldest first: after the prefix cut the anomaly sits at the end and the noise before it.
     for (let i = 0; i < current.length && checks < maxChecks; i++) {
-      const candidate = current[i]!;
       const rest = current.filter((_, k) => k !== i);
-      if (isObservedWrite(candidate, rest)) continue;
+      if (isSoleWriterOfObservedValue(current[i], rest)) continue;
       checks++;
-      if (checkKeyHistory(rest, 2_000_000).linearizable === false) {
+      if (fails(rest)) {
         current = rest;
-        changed = true;
+        shrunk = true;
         i--;
       }
     }
   }
-  return current.sort((a, b) => a.invoke - b.invoke);
+  return [...current].sort((a, b) => a.invokeTime - b.invokeTime || a.id - b.id);
 }
 
-/**
- * The shortest prefix (by invocation time) that is still not linearizable: operations
- * invoked after the anomaly completed cannot be part of it. Found by binary search.
- */
-function shortestFailingPrefix(ops: readonly KvOperation[]): KvOperation[] {
-  const sorted = [...ops].sort((a, b) => a.invoke - b.invoke);
+/** Binary search for the shortest failing prefix (by invocation) that orphans no observation. */
+function shortestFailingPrefix(ops: readonly Operation[], fails: (subset: readonly Operation[]) => boolean): Operation[] {
+  const sorted = [...ops].sort((a, b) => a.invokeTime - b.invokeTime || a.id - b.id);
   let lo = 1;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     const prefix = sorted.slice(0, mid);
-    if (!orphansARead(prefix, sorted.slice(mid)) && checkKeyHistory(prefix, 2_000_000).linearizable === false) hi = mid;
+    const orphans = sorted.slice(mid).some((w) => isSoleWriterOfObservedValue(w, prefix));
+    if (!orphans && fails(prefix)) hi = mid;
     else lo = mid + 1;
   }
   return sorted.slice(0, hi);
 }
 
-/** Whether cutting `dropped` leaves an operation in `kept` observing a value only a dropped write produced. */
-function orphansARead(kept: readonly KvOperation[], dropped: readonly KvOperation[]): boolean {
-  return dropped.some((w) => isObservedWrite(w, kept) && !kept.some((k) => k !== w && writtenValue(k) === writtenValue(w) && writtenValue(w) !== undefined));
-}
-
-function isObservedWrite(w: KvOperation, others: readonly KvOperation[]): boolean {
-  // The value w leaves behind: what it writes, or for an increment the number it returned.
-  const produced = w.op === 'incr' ? (w.output !== 'unknown' && 'value' in w.output ? String(w.output.value) : undefined) : writtenValue(w);
-  if (produced === undefined) return false;
-  // Only an operation that completed after w was invoked could have seen w's value.
-  const couldSee = (o: KvOperation): boolean => o.complete === null || o.complete > w.invoke;
-  return others.some((o) => couldSee(o) && (observedValue(o) === produced || (produced === null && o.op === 'delete')));
+/**
+ * Whether some operation in `others` depends on the value `w` wrote (its output shows the
+ * key held such a value before it) and no other operation in `others` could have written one.
+ */
+function isSoleWriterOfObservedValue(w: Operation, others: readonly Operation[]): boolean {
+  const value = producedValue(w);
+  if (value === undefined) return false;
+  return others.some((o) => {
+    const needs = precondition(o);
+    const completed = o.completeTime;
+    // Only an operation still running when w was invoked could have seen w's value.
+    if (!needs || !needs(value) || completed === null || completed < w.invokeTime) return false;
+    // Another write could stand in only if it could have taken effect before o did.
+    return !others.some((x) => x !== o && x !== w && x.invokeTime <= completed && producedValue(x) !== undefined && needs(producedValue(x) ?? null));
+  });
 }

@@ -1,101 +1,119 @@
-import type { KvOperation } from './history';
+import { SearchBudgetExceededError } from './errors';
+import { effectiveCompleteTime, type Operation } from './history';
 import { step, type KeyState } from './kv-model';
 
-interface Event {
-  readonly op: KvOperation;
-  readonly index: number;
-  readonly isCall: boolean;
-  match: Event | null;
-  prev: Event | null;
-  next: Event | null;
+/** Result of searching one key's history for a linearization. */
+export interface KeySearchResult {
+  readonly linearizable: boolean;
+  /** Distinct (linearized set, state) configurations visited. */
+  readonly statesExplored: number;
+  /**
+   * Indexes into the input of a linearization when one exists; otherwise the longest
+   * partial linearization found (only when `trackDeepest` was asked for, else empty).
+   */
+  readonly order: readonly number[];
+  /** The key's value after `order`. */
+  readonly stateAfterOrder: KeyState;
 }
 
-/** Outcome of checking one key's history. */
-export type KeyVerdict = { readonly linearizable: true; readonly order: readonly number[] } | { readonly linearizable: false } | { readonly linearizable: 'unknown'; readonly reason: string };
+export interface KeySearchOptions {
+  /** Give up (throw {@link SearchBudgetExceededError}) after this many distinct configurations. */
+  readonly budget: number;
+  /** Remember the longest partial linearization, for explanations. Costs a copy per new maximum. */
+  readonly trackDeepest?: boolean;
+}
+
+const NIL = -1;
 
 /**
- * Wing & Gong's search with Lowe's improvements (as in Knossos and porcupine) for a single
- * key: walk the time-ordered call/return events, tentatively linearize each call whose
- * output the sequential model accepts, backtrack when a return is reached before its
- * operation was linearized, and memoise (linearized set, state) pairs already explored.
+ * Wing & Gong's linearizability search with Lowe's memoisation, for the operations of one
+ * key. Call and return events form a time-ordered doubly linked list. The search walks it
+ * from the front: at a call it tries to linearize that operation next (if the model
+ * accepts its output in the current state), unlinking its call and return; at a return
+ * whose operation is still pending, the current prefix cannot be extended, so it undoes
+ * the most recent choice and tries the next candidate. A configuration — which operations
+ * are linearized, and the resulting state — is explored at most once, since what can
+ * follow depends only on it.
  *
- * Calls sort before returns at equal timestamps, so simultaneous events count as
- * concurrent: the checker never claims a violation the timing does not prove.
+ * An operation with an unknown outcome returns at +∞: it stays a candidate until the end,
+ * where it can always be placed (its output constrains nothing), which is the same as it
+ * never having taken effect as far as any observed output is concerned.
+ *
+ * At equal timestamps calls sort before returns, so touching intervals count as
+ * concurrent: a violation is only reported when the timestamps prove it.
  */
-export function checkKeyHistory(ops: readonly KvOperation[], maxSteps = 20_000_000): KeyVerdict {
+export function searchKey(ops: readonly Operation[], options: KeySearchOptions): KeySearchResult {
   const n = ops.length;
-  if (n === 0) return { linearizable: true, order: [] };
-  const events: Event[] = [];
-  ops.forEach((op, index) => {
-    const call: Event = { op, index, isCall: true, match: null, prev: null, next: null };
-    const ret: Event = { op, index, isCall: false, match: null, prev: null, next: null };
-    call.match = ret;
-    events.push(call, ret);
-  });
-  const time = (e: Event): number => (e.isCall ? e.op.invoke : (e.op.complete ?? Number.POSITIVE_INFINITY));
-  events.sort((a, b) => time(a) - time(b) || (a.isCall === b.isCall ? 0 : a.isCall ? -1 : 1));
-  const head: Event = { op: ops[0]!, index: -1, isCall: false, match: null, prev: null, next: null };
-  let prev = head;
+  if (n === 0) return { linearizable: true, statesExplored: 0, order: [], stateAfterOrder: null };
+
+  // Events 0..n-1 are calls, n..2n-1 the matching returns; index 2n is the list head.
+  const head = 2 * n;
+  const next = new Int32Array(2 * n + 1);
+  const prev = new Int32Array(2 * n + 1);
+  const time = (e: number): number => (e < n ? ops[e].invokeTime : effectiveCompleteTime(ops[e - n]));
+  const events = Array.from({ length: 2 * n }, (_, e) => e).sort((a, b) => time(a) - time(b) || (a < n ? 0 : 1) - (b < n ? 0 : 1));
+  let last = head;
   for (const e of events) {
-    prev.next = e;
-    e.prev = prev;
-    prev = e;
+    next[last] = e;
+    prev[e] = last;
+    last = e;
   }
+  next[last] = NIL;
 
-  const lift = (call: Event): void => {
-    call.prev!.next = call.next;
-    if (call.next) call.next.prev = call.prev;
-    const ret = call.match!;
-    ret.prev!.next = ret.next;
-    if (ret.next) ret.next.prev = ret.prev;
+  const unlink = (e: number): void => {
+    next[prev[e]] = next[e];
+    if (next[e] !== NIL) prev[next[e]] = prev[e];
   };
-  const unlift = (call: Event): void => {
-    const ret = call.match!;
-    ret.prev!.next = ret;
-    if (ret.next) ret.next.prev = ret;
-    call.prev!.next = call;
-    if (call.next) call.next.prev = call;
+  const relink = (e: number): void => {
+    next[prev[e]] = e;
+    if (next[e] !== NIL) prev[next[e]] = e;
   };
 
-  const words = Math.ceil(n / 32);
-  const bits = new Uint32Array(words);
+  // The linearized set as 16-bit words, so a memo key is the words as UTF-16 code units
+  // followed by a tag for the state (null and every string stay distinct).
+  const linearized = new Uint16Array(Math.ceil(n / 16));
+  const memoKey = (state: KeyState): string => String.fromCharCode(...linearized) + (state === null ? '\u0000' : `\u0001${state}`);
   const seen = new Set<string>();
-  const stack: { call: Event; state: KeyState }[] = [];
-  const order: number[] = [];
+  const stack: { readonly op: number; readonly before: KeyState }[] = [];
   let state: KeyState = null;
-  let entry = head.next;
-  let steps = 0;
+  let deepest: number[] = [];
+  let deepestState: KeyState = null;
 
-  while (head.next !== null) {
-    if (++steps > maxSteps) return { linearizable: 'unknown', reason: `search exceeded ${maxSteps} steps` };
-    if (entry === null) return { linearizable: false };
-    if (entry.isCall) {
-      const next = step(state, entry.op);
-      if (next !== undefined) {
-        bits[entry.index >>> 5]! |= 1 << (entry.index & 31);
-        const key = `${bits.join(',')}|${next === null ? '\u0000' : next}`;
+  let entry = next[head];
+  while (next[head] !== NIL) {
+    if (entry === NIL) break; // unreachable: every pending call is followed by its return
+    if (entry < n) {
+      const after = step(state, ops[entry]);
+      if (after !== undefined) {
+        linearized[entry >>> 4] |= 1 << (entry & 15);
+        const key = memoKey(after);
         if (!seen.has(key)) {
           seen.add(key);
-          stack.push({ call: entry, state });
-          order.push(entry.index);
-          state = next;
-          lift(entry);
-          entry = head.next;
+          if (seen.size > options.budget) throw new SearchBudgetExceededError(ops[0].key, options.budget);
+          stack.push({ op: entry, before: state });
+          state = after;
+          unlink(entry);
+          unlink(entry + n);
+          if (options.trackDeepest && stack.length > deepest.length) {
+            deepest = stack.map((s) => s.op);
+            deepestState = state;
+          }
+          entry = next[head];
           continue;
         }
-        bits[entry.index >>> 5]! &= ~(1 << (entry.index & 31));
+        linearized[entry >>> 4] &= ~(1 << (entry & 15));
       }
-      entry = entry.next;
+      entry = next[entry];
     } else {
-      // A return reached before its operation was linearized: undo the last choice.
+      // The return of a pending operation: nothing more can be linearized before it.
       const top = stack.pop();
-      if (!top) return { linearizable: false };
-      order.pop();
-      bits[top.call.index >>> 5]! &= ~(1 << (top.call.index & 31));
-      state = top.state;
-      unlift(top.call);
-      entry = top.call.next;
+      if (top === undefined) return { linearizable: false, statesExplored: seen.size, order: deepest, stateAfterOrder: deepestState };
+      linearized[top.op >>> 4] &= ~(1 << (top.op & 15));
+      state = top.before;
+      relink(top.op + n);
+      relink(top.op);
+      entry = next[top.op];
     }
   }
-  return { linearizable: true, order };
+  return { linearizable: true, statesExplored: seen.size, order: stack.map((s) => s.op), stateAfterOrder: state };
 }

@@ -1,5 +1,5 @@
 import { b64, EtcdCluster } from '@raft/etcd-harness';
-import { fetchJson, sleep, type Attempt, type ChaosOp, type ChaosTarget, type FaultKind } from './target';
+import { fetchJson, neverSent, sleep, type Attempt, type ChaosOp, type ChaosTarget, type FaultKind } from './target';
 
 const unb64 = (s: unknown): string => Buffer.from(String(s), 'base64').toString('utf8');
 
@@ -86,7 +86,7 @@ export class EtcdTarget implements ChaosTarget {
           return { kind: 'fail', reason: 'incr is not offered on etcd' };
       }
     } catch (e) {
-      return op.op === 'get' ? { kind: 'fail', reason: String(e) } : { kind: 'unknown', reason: String(e) };
+      return op.op === 'get' || neverSent(e) ? { kind: 'fail', reason: String(e) } : { kind: 'unknown', reason: String(e) };
     }
   }
 

@@ -1,24 +1,33 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import type { KvOperation } from '@raft/linearizability';
+import type { Operation } from '@raft/linearizability';
 import type { ChaosOp } from './target';
 
+/** Fields every event carries: who, which logical operation, what, when (performance.now() ms). */
+type EventBase = { readonly process: string; readonly id: number; readonly time: number } & ChaosOp;
+
 /**
- * The history file: one JSON object per line, in the order events happened.
- *   {"type":"invoke","process":"c3","id":17,"op":"cas","key":"k2","expect":"5","value":"9","time":1234.5}
- *   {"type":"ok","process":"c3","id":17,"op":"cas","key":"k2","output":{"succeeded":true},"time":1240.1}
- *   {"type":"fail","process":"c3","id":18,"op":"put","key":"k1","reason":"503 no leader","time":...}   — did not happen
- *   {"type":"info","process":"c3","id":19,"op":"incr","key":"k0","reason":"504 outcome unknown","time":...} — unknown
- * `time` is a monotonic clock in milliseconds (performance.now()).
+ * One line of the history file (JSON lines, in the order events happened; see README.md):
+ *   invoke — the client sent the operation (first attempt);
+ *   ok     — it completed with `output`;
+ *   fail   — it certainly did not take effect (503 before proposing, 4xx, refused connection);
+ *   info   — its outcome is unknown (504, timeout, connection lost after sending).
  */
 export type HistoryEvent =
-  | ({ readonly type: 'invoke'; readonly process: string; readonly id: number; readonly time: number } & ChaosOp)
-  | { readonly type: 'ok'; readonly process: string; readonly id: number; readonly time: number; readonly output: Record<string, unknown> }
-  | { readonly type: 'fail' | 'info'; readonly process: string; readonly id: number; readonly time: number; readonly reason: string };
+  | ({ readonly type: 'invoke' } & EventBase)
+  | ({ readonly type: 'ok'; readonly output: Record<string, unknown> } & EventBase)
+  | ({ readonly type: 'fail' | 'info'; readonly reason: string } & EventBase);
 
+/** Thrown when a history file line is not a valid event. */
+export class HistoryFormatError extends Error {
+  readonly code = 'HISTORY_FORMAT';
+}
+
+/** Appends events to a file as they happen, so a crashed run still leaves its history. */
 export class HistoryWriter {
   constructor(readonly path: string) {
     writeFileSync(path, '');
   }
+
   append(e: HistoryEvent): void {
     appendFileSync(this.path, `${JSON.stringify(e)}\n`);
   }
@@ -28,27 +37,50 @@ export function readHistory(path: string): HistoryEvent[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as HistoryEvent);
+    .map((l, i) => {
+      const e = JSON.parse(l) as HistoryEvent;
+      if (!['invoke', 'ok', 'fail', 'info'].includes(e.type) || typeof e.id !== 'number' || typeof e.time !== 'number') {
+        throw new HistoryFormatError(`${path}:${i + 1}: not a history event: ${l}`);
+      }
+      return e;
+    });
 }
 
-/** Pairs invocations with completions for the checker; failed operations are dropped. */
-export function toOperations(events: readonly HistoryEvent[]): KvOperation[] {
+/**
+ * Pairs invocations with completions into the checker's operations. Failed operations did
+ * not happen and are dropped; `info` and never-completed invocations have unknown outcomes.
+ */
+export function toOperations(events: readonly HistoryEvent[]): Operation[] {
   const invokes = new Map<number, Extract<HistoryEvent, { type: 'invoke' }>>();
-  const ops: KvOperation[] = [];
+  const ops: Operation[] = [];
   for (const e of events) {
-    if (e.type === 'invoke') {
-      invokes.set(e.id, e);
-      continue;
+    if (e.type === 'invoke') invokes.set(e.id, e);
+    else {
+      const inv = invokes.get(e.id);
+      if (!inv) throw new HistoryFormatError(`completion of operation ${e.id}, which was never invoked`);
+      invokes.delete(e.id);
+      if (e.type === 'ok') ops.push(operation(inv, e.time, e.output));
+      else if (e.type === 'info') ops.push(operation(inv, e.time, 'unknown'));
     }
-    const inv = invokes.get(e.id);
-    if (!inv) continue;
-    invokes.delete(e.id);
-    if (e.type === 'fail') continue;
-    const base = { id: inv.id, client: inv.process, key: inv.key, invoke: inv.time };
-    const timing = e.type === 'ok' ? { complete: e.time, output: e.output } : { complete: null, output: 'unknown' as const };
-    ops.push({ ...inv, ...base, ...timing } as unknown as KvOperation);
   }
-  // Invoked but never completed (the run ended): unknown.
-  for (const inv of invokes.values()) ops.push({ ...inv, client: inv.process, invoke: inv.time, complete: null, output: 'unknown' } as unknown as KvOperation);
-  return ops;
+  // Invoked but never answered before the run ended: unknown.
+  for (const inv of invokes.values()) ops.push(operation(inv, null, 'unknown'));
+  return ops.sort((a, b) => a.invokeTime - b.invokeTime);
+}
+
+function operation(inv: Extract<HistoryEvent, { type: 'invoke' }>, completeTime: number | null, output: Record<string, unknown> | 'unknown'): Operation {
+  const base = { id: inv.id, client: inv.process, key: inv.key, invokeTime: inv.time, completeTime };
+  // Outputs were written by our own clients in the checker's shapes (see target adapters).
+  switch (inv.op) {
+    case 'put':
+      return { ...base, op: 'put', input: { value: inv.value }, output: output === 'unknown' ? output : {} };
+    case 'get':
+      return { ...base, op: 'get', input: null, output: output as { value: string | null } | 'unknown' };
+    case 'delete':
+      return { ...base, op: 'delete', input: null, output: output as { deleted: boolean } | 'unknown' };
+    case 'cas':
+      return { ...base, op: 'cas', input: { expect: inv.expect, value: inv.value }, output: output as { succeeded: boolean; current?: string | null } | 'unknown' };
+    case 'incr':
+      return { ...base, op: 'incr', input: { delta: inv.delta }, output: output as { value: number } | { error: 'not-an-integer' } | 'unknown' };
+  }
 }

@@ -23,10 +23,11 @@ export class LinkProxy {
   ) {}
 
   async start(): Promise<void> {
-    this.server = createServer((client) => this.accept(client));
+    const server = createServer((client) => this.accept(client));
+    this.server = server;
     await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.listenPort, '127.0.0.1', () => resolve());
+      server.once('error', reject);
+      server.listen(this.listenPort, '127.0.0.1', () => resolve());
     });
   }
 

@@ -27,6 +27,8 @@ export class Nemesis {
     private readonly random: () => number,
     private readonly clock: () => number,
     private readonly log: (s: string) => void,
+    /** Always fault the leader (and isolate it symmetrically): provokes stale reads reliably. */
+    private readonly leaderOnly = false,
   ) {}
 
   private between(lo: number, hi: number): number {
@@ -39,7 +41,7 @@ export class Nemesis {
     if (kinds.length === 0) return;
     await sleep(this.between(1000, 2000));
     while (!this.stopped) {
-      const kind = kinds[Math.floor(this.random() * kinds.length)]!;
+      const kind = kinds[Math.floor(this.random() * kinds.length)] as FaultKind;
       await this.inject(kind);
       if (!this.stopped) await sleep(this.between(800, 2000));
     }
@@ -48,7 +50,7 @@ export class Nemesis {
   private async victim(): Promise<{ node: string; wasLeader: boolean; leader: string | null }> {
     const leader = await this.target.leader();
     const ids = this.target.nodeIds;
-    const node = leader && this.random() < 0.5 ? leader : ids[Math.floor(this.random() * ids.length)]!;
+    const node = leader && (this.leaderOnly || this.random() < 0.5) ? leader : (ids[Math.floor(this.random() * ids.length)] as string);
     return { node, wasLeader: node === leader, leader };
   }
 
@@ -94,19 +96,19 @@ export class Nemesis {
         const ids = [...this.target.nodeIds];
         const size = Math.max(1, Math.floor((ids.length - 1) / 2));
         const minority = wasLeader || this.random() < 0.3 ? [node] : ids.sort(() => this.random() - 0.5).slice(0, size);
-        const oneWay = this.random() < 0.3;
+        const oneWay = !this.leaderOnly && this.random() < 0.3;
         rec.detail = `partition ${minority.join(',')} | rest${oneWay ? ' (one way: minority → rest lost)' : ''}${leader && minority.includes(leader) ? ' (leader in minority)' : ''}`;
-        this.target.partition!(minority, oneWay);
+        this.target.partition?.(minority, oneWay);
         if (leader && minority.includes(leader) && !oneWay) await this.measureFailover(leader, rec);
         await sleep(Math.max(0, hold - (this.clock() - rec.start)));
-        this.target.heal!();
+        this.target.heal?.();
         break;
       }
       case 'membership': {
         const others = this.target.nodeIds.filter((n) => n !== leader);
-        const who = others[Math.floor(this.random() * others.length)]!;
+        const who = others[Math.floor(this.random() * others.length)] as string;
         rec.detail = `remove and re-add ${who}`;
-        await this.target.cycleMembership!(who, this.log);
+        await this.target.cycleMembership?.(who, this.log);
         break;
       }
     }

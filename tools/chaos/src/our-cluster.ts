@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LinkProxy } from './link-proxy';
-import { fetchJson, sleep, type Attempt, type ChaosOp, type ChaosTarget, type FaultKind } from './target';
+import { fetchJson, neverSent, sleep, type Attempt, type ChaosOp, type ChaosTarget, type FaultKind } from './target';
 
 interface NodeProc {
   readonly id: string;
@@ -172,12 +172,13 @@ export class OurCluster implements ChaosTarget {
           break;
       }
     } catch (e) {
-      // Nothing reached the server, or the answer was lost: for writes we cannot tell which.
-      return op.op === 'get' ? { kind: 'fail', reason: String(e) } : { kind: 'unknown', reason: String(e) };
+      // A refused connection sent nothing; otherwise a write may have been received.
+      return op.op === 'get' || neverSent(e) ? { kind: 'fail', reason: String(e) } : { kind: 'unknown', reason: String(e) };
     }
     if (res.status === 200) {
       if (op.op === 'get') return { kind: 'ok', output: { value: res.body['value'] } };
-      if (op.op === 'cas') return { kind: 'ok', output: 'current' in res.body ? { succeeded: res.body['succeeded'], current: res.body['current'] } : { succeeded: res.body['succeeded'] } };
+      // A failed cas omits `current` exactly when the key is absent.
+      if (op.op === 'cas') return { kind: 'ok', output: res.body['succeeded'] === true ? { succeeded: true } : { succeeded: false, current: 'current' in res.body ? res.body['current'] : null } };
       if (op.op === 'incr') return { kind: 'ok', output: { value: res.body['value'] } };
       if (op.op === 'delete') return { kind: 'ok', output: { deleted: res.body['deleted'] } };
       return { kind: 'ok', output: {} };
@@ -230,7 +231,7 @@ export class OurCluster implements ChaosTarget {
     while (Date.now() < deadline) {
       const s = await Promise.all(this.nodes.map((n) => this.status(n.index)));
       const applied = s.map((x) => x?.['appliedIndex']);
-      const same = s.every((x) => x !== null) && new Set(applied).size === 1 && s.every((x) => x!['appliedIndex'] === x!['commitIndex']);
+      const same = s.every((x) => x !== null && x['appliedIndex'] === x['commitIndex']) && new Set(applied).size === 1;
       if (same && (await this.leader())) {
         if (!stableSince) stableSince = Date.now();
         if (Date.now() - stableSince > 1500) return;

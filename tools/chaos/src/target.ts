@@ -50,6 +50,16 @@ export async function fetchJson(url: string, init: RequestInit, timeoutMs: numbe
   return { status: res.status, body };
 }
 
+/**
+ * Whether a failed request certainly never reached the server: the connection was refused
+ * (nothing listening, e.g. a killed node). Anything else — a timeout, a reset after the
+ * request was written — may have been received and acted upon.
+ */
+export function neverSent(e: unknown): boolean {
+  const cause = e instanceof Error ? (e as Error & { cause?: { code?: string } }).cause : undefined;
+  return cause?.code === 'ECONNREFUSED';
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A small seeded generator for the workload and the nemesis (runs replay their schedule). */
