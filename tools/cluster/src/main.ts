@@ -226,7 +226,7 @@ async function status(dataDir: string): Promise<void> {
   process.stdout.write(rows.join('\n') + '\n');
 }
 
-function act(dataDir: string, id: string, action: 'kill' | 'pause' | 'resume' | 'restart' | 'start-new'): void {
+async function act(dataDir: string, id: string, action: 'kill' | 'pause' | 'resume' | 'restart' | 'start-new'): Promise<void> {
   const dir = resolve(dataDir);
   const file = readClusterFile(dir);
   if (action === 'start-new') {
@@ -238,6 +238,8 @@ function act(dataDir: string, id: string, action: 'kill' | 'pause' | 'resume' | 
     rec.state = 'running';
     file.nodes[id] = rec;
     writeClusterFile(file);
+    // Return only once it listens, so a script can add it to the cluster right away.
+    if (!(await waitHttp(`http://127.0.0.1:${rec.httpPort}/v1/status`, 30_000))) throw new Error(`${id} did not come up; see ${rec.logFile}`);
     process.stdout.write(`${id} started empty in join mode (pid ${rec.pid}), client http://127.0.0.1:${rec.httpPort}, peers 127.0.0.1:${rec.peerPort}\n`);
     return;
   }
@@ -261,6 +263,8 @@ function act(dataDir: string, id: string, action: 'kill' | 'pause' | 'resume' | 
       if (isAlive(rec.pid)) throw new Error(`${id} is still running (pid ${rec.pid}); kill it first`);
       rec.pid = startProcess(rec, repoRoot);
       rec.state = 'running';
+      writeClusterFile(file);
+      if (!(await waitHttp(`http://127.0.0.1:${rec.httpPort}/v1/status`, 30_000))) throw new Error(`${id} did not come up; see ${rec.logFile}`);
       break;
   }
   writeClusterFile(file);
