@@ -3,6 +3,7 @@
  * talks to it over HTTP, exactly as an operator or a script would.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,7 +34,8 @@ let portCursor = 20000 + (process.pid % 50) * 300;
 
 export class ClusterHarness {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'raft-e2e-'));
-  readonly basePort: number;
+  /** Node i serves HTTP on basePort+i and peers on basePort+100+i (re-chosen at start if busy). */
+  basePort: number;
   private supervisor: ChildProcess | null = null;
   private output = '';
 
@@ -58,6 +60,8 @@ export class ClusterHarness {
   }
 
   async start(): Promise<void> {
+    // Several e2e projects may run at once: move to a block whose ports are all free.
+    for (let tries = 0; tries < 40 && !(await this.blockIsFree()); tries++) this.basePort = 20000 + Math.floor(Math.random() * 150) * 300;
     this.supervisor = spawn(cli[0]!, [cli[1]!, 'up', '--nodes', String(this.nodes), '--base-port', String(this.basePort), '--data-dir', this.dataDir, '--no-services'], {
       cwd: repoRoot,
       env: this.childEnv(),
@@ -71,6 +75,21 @@ export class ClusterHarness {
       await sleep(100);
     }
     await this.waitForLeader();
+  }
+
+  private async blockIsFree(): Promise<boolean> {
+    const ports: number[] = [];
+    for (let i = 1; i <= this.nodes + 5; i++) ports.push(this.basePort + i, this.basePort + 100 + i);
+    ports.push(this.basePort + 250);
+    for (const port of ports) {
+      const free = await new Promise<boolean>((resolve) => {
+        const srv = createServer();
+        srv.once('error', () => resolve(false));
+        srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+      });
+      if (!free) return false;
+    }
+    return true;
   }
 
   /** Runs a CLI subcommand against this cluster (kill, pause, resume, restart, status, start-new). */
