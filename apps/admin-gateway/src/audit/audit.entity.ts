@@ -9,7 +9,7 @@ export class AuditEntity {
   @CreateDateColumn({ type: 'timestamptz' })
   at!: Date;
 
-  @Column('varchar', { length: 128 })
+  @Column('varchar', { length: 160 })
   actor!: string;
 
   @Column('varchar', { length: 64 })

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ClusterClientService } from './cluster-client.service';
 import type { ClusterView } from './cluster-types';
 
@@ -8,9 +8,14 @@ import type { ClusterView } from './cluster-types';
 export class ClusterController {
   constructor(private readonly cluster: ClusterClientService) {}
 
-  /** Every member (id, addresses, role, voter/learner, term, match index, lag, last contact) and the configuration. */
   @Get()
-  @ApiOkResponse({ description: 'Members, roles, replication progress and the configuration' })
+  @ApiOperation({
+    summary: 'Every member and the configuration',
+    description:
+      'Per member: id, address (peer and http), Raft role, voter/learner, term, commit/applied index, match index, lag, last contact, replication state. ' +
+      'Plus the configuration (voters, learners, outgoing voters during joint consensus), whether a change is in progress, and the leader.',
+  })
+  @ApiOkResponse({ description: 'The cluster view' })
   view(): Promise<ClusterView> {
     return this.cluster.view();
   }

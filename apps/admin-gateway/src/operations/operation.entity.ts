@@ -1,16 +1,19 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { OperationKind, OperationStatus } from './operation-state';
 
-export type OperationKind = 'add-member' | 'remove-member' | 'transfer-leader';
-export type OperationStatus = 'running' | 'succeeded' | 'failed';
+export type { OperationKind, OperationStatus } from './operation-state';
 
-/** One step of an operation, as it was observed. */
+/** One step of an operation, as it was observed, with its timestamp. */
 export interface OperationStep {
   readonly phase: string;
   readonly at: string;
   readonly detail?: string;
 }
 
-/** A membership or leadership operation requested through the gateway. */
+/**
+ * A membership or leadership operation requested through the gateway. At most one is
+ * `running` at a time (a partial unique index enforces it across gateway instances).
+ */
 @Entity({ name: 'operations' })
 export class OperationEntity {
   @PrimaryColumn('uuid')
@@ -19,15 +22,18 @@ export class OperationEntity {
   @Column('varchar', { length: 32 })
   kind!: OperationKind;
 
+  /** The node the operation is about (added, removed, or the new leader). */
   @Column('varchar', { length: 64 })
   target!: string;
 
+  /** add-member: role, peerAddress, httpAddress. */
   @Column('jsonb', { default: {} })
-  params!: Record<string, unknown>;
+  params!: { role?: 'voter' | 'learner'; peerAddress?: string; httpAddress?: string };
 
   @Column('varchar', { length: 16 })
   status!: OperationStatus;
 
+  /** The current phase (the last step's). */
   @Column('varchar', { length: 64 })
   phase!: string;
 
@@ -37,7 +43,7 @@ export class OperationEntity {
   @Column('text', { nullable: true })
   error!: string | null;
 
-  @Column('varchar', { length: 128 })
+  @Column('varchar', { length: 160 })
   actor!: string;
 
   @CreateDateColumn({ type: 'timestamptz' })

@@ -1,16 +1,15 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { collectDefaultMetrics, Registry } from 'prom-client';
-
-const registry = new Registry();
-collectDefaultMetrics({ register: registry });
+import { GatewayMetrics } from './gateway-metrics';
 
 @ApiExcludeController()
 @Controller()
 export class MetricsController {
+  constructor(private readonly metrics: GatewayMetrics) {}
+
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   scrape(): Promise<string> {
-    return registry.metrics();
+    return this.metrics.registry.metrics();
   }
 }

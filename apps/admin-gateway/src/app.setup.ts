@@ -1,0 +1,16 @@
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { JsonErrorFilter } from './common/json-error.filter';
+
+/** Pipes, error shape and OpenAPI (/docs): shared by main.ts and the tests. */
+export function configureApp(app: INestApplication): void {
+  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidUnknownValues: true }));
+  app.useGlobalFilters(new JsonErrorFilter());
+  const doc = new DocumentBuilder()
+    .setTitle('raft-ts admin gateway')
+    .setDescription('Cluster status, membership changes (learners, catch-up, joint consensus), leadership transfer, operations and the audit trail.')
+    .addBearerAuth()
+    .setVersion('1')
+    .build();
+  SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, doc));
+}
