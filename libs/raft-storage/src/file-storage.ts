@@ -91,11 +91,15 @@ export class FileStorage implements RaftStorage {
     this.floor = snap?.index ?? 0;
     let entries: Entry[] = [];
     let hard = INITIAL_HARD_STATE;
+    /** Term of the WAL's own entry at the snapshot index, if it still has one. */
+    let termAtFloor: number | undefined;
+    let discardedConflictingSuffix = false;
     const lastIndex = (): number => (entries.length > 0 ? entries[entries.length - 1]!.index : this.floor);
     const { segments, torn } = await scanSegments(this.fs, this.walDir, (rec, file, offset) => {
       switch (rec.type) {
         case RecordType.Entry: {
           const e = rec.entry;
+          if (e.index === this.floor) termAtFloor = e.term;
           if (e.index <= this.floor) return; // covered by the snapshot
           if (e.index > lastIndex() + 1) {
             throw new WalCorruptionError(file, offset, `gap in log indexes: expected ${lastIndex() + 1}, found ${e.index}`);
@@ -109,6 +113,7 @@ export class FileStorage implements RaftStorage {
           return;
         case RecordType.Truncate:
           entries = rec.fromIndex === 0 ? [] : entries.filter((x) => x.index < rec.fromIndex);
+          if (rec.fromIndex <= this.floor) termAtFloor = undefined;
           return;
         case RecordType.Snapshot:
           if (rec.index > this.floor) {
@@ -117,6 +122,14 @@ export class FileStorage implements RaftStorage {
           return;
       }
     });
+    if (snap && termAtFloor !== undefined && termAtFloor !== snap.term && entries.length > 0) {
+      // A crash hit installSnapshot after the received snapshot became durable but before
+      // the WAL recorded what happens to the log. Apply the receiver rule now: our entry at
+      // the snapshot index has another term, so the suffix after it conflicts — discard it.
+      this.options.logger?.warn(`discarding ${entries.length} log entries after snapshot ${snap.index}: they conflict with it (term ${termAtFloor} ≠ ${snap.term})`);
+      entries = [];
+      discardedConflictingSuffix = true;
+    }
     if (torn) {
       this.options.logger?.warn(`truncating a torn write at the tail of ${torn.file}: ${torn.droppedBytes} bytes at offset ${torn.offset}`);
       try {
@@ -130,6 +143,10 @@ export class FileStorage implements RaftStorage {
     this.terms = entries.map((e) => e.term);
     if (segments.length === 0) await this.startSegment(1);
     else this.activeFd = await this.fs.openAppend(segments[segments.length - 1]!.path);
+    if (discardedConflictingSuffix && snap) {
+      // Make the discard durable, so entries appended from now on are not discarded with it.
+      await this.enqueue(Buffer.concat([encodeTruncate(0), encodeSnapshotMarker(snap.index, snap.term)]), 0);
+    }
     return { hardState: hard, snapshot: snap, entries };
   }
 
