@@ -3,6 +3,7 @@ export type { AcquireOptions, RateLimiter } from './core/rate-limiter';
 export type { Decision } from './core/decision';
 export type { Clock, Sleep } from './core/clock';
 export { systemClock, systemSleep } from './core/clock';
+export { checkLimits, type LimitCheck } from './core/check-limits';
 export {
   AcquireTimeoutError,
   CostExceedsCapacityError,
@@ -42,4 +43,4 @@ export { RateLimit, RATE_LIMIT_METADATA, type RateLimitOptions } from './nest/ra
 export { RateLimitGuard } from './nest/rate-limit.guard';
 export { RateLimiterModule } from './nest/rate-limiter.module';
 export { RateLimiterRegistry, type RateLimiterModuleOptions } from './nest/rate-limiter-options';
-export { rateLimitHeaders } from './nest/rate-limit-headers';
+export { rateLimitHeaders, setResponseHeaders } from './nest/rate-limit-headers';

@@ -3,7 +3,7 @@
 // the same run. Writes tools/bench/results/rate-limiter.md.
 //   npx nx run bench:rate-limiter [-- --scale 0.2]
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import {
   createLimiterRedis,
@@ -22,7 +22,7 @@ import {
 } from '@raft/rate-limiter';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { type Consumer, measure, type Measurement } from './rate-limiter-measure';
+import { type Consumer, type Measurement, measureInterleaved } from './rate-limiter-measure';
 
 const scaleFlag = process.argv.indexOf('--scale');
 const scale = scaleFlag === -1 ? 1 : Number(process.argv[scaleFlag + 1]);
@@ -31,6 +31,7 @@ const MEMORY_OPS = Math.round(1_000_000 * scale);
 const REDIS_SEQUENTIAL_OPS = Math.round(10_000 * scale);
 const REDIS_CONCURRENT_OPS = Math.round(100_000 * scale);
 const IN_FLIGHT = 256;
+const ROUNDS = 5;
 const KEYS = 1000;
 const prefix = `rlbench-${process.pid}`;
 
@@ -41,6 +42,11 @@ const window = { limit: BIG, windowMs: 60_000 };
 
 const ours = (limiter: RateLimiter): Consumer => async (key) => void (await limiter.tryAcquire(key));
 const flexible = (limiter: RateLimiterMemory | RateLimiterRedis): Consumer => async (key) => void (await limiter.consume(key, 1));
+
+/** Maps the benchmark's round-robin keys onto `count` keys. */
+function hotKeys(count: number, consume: Consumer): Consumer {
+  return (key) => consume(`hot${Number(key.slice(1)) % count}`);
+}
 
 function memoryLimiters(): [string, Consumer][] {
   return [
@@ -62,7 +68,9 @@ function redisLimiters(redis: Redis): [string, Consumer][] {
     ['fixed window', ours(new RedisFixedWindow(window, options))],
     ['sliding log (limit 100/s)', ours(new RedisSlidingLog({ limit: 100, windowMs: 1000 }, options))],
     ['sliding window counter', ours(new RedisSlidingWindowCounter(window, options))],
-    ['leased token bucket (lease 100)', ours(new LeasedTokenBucket(bucket, { leaseSize: 100, leaseTtlMs: 1000 }, options))],
+    // Steady state of leasing: 10 hot keys and leases that outlive the run, so exactly one
+    // Redis round trip per 100 decisions (with 1000 cold keys it would only measure renewals).
+    ['leased token bucket (lease 100, 10 hot keys)', hotKeys(10, ours(new LeasedTokenBucket(bucket, { leaseSize: 100, leaseTtlMs: 600_000 }, options)))],
     ['rate-limiter-flexible RateLimiterRedis', flexible(new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}-rlf`, points: BIG, duration: 60 }))],
   ];
 }
@@ -77,28 +85,29 @@ async function deleteBenchKeys(redis: Redis): Promise<void> {
 }
 
 function table(title: string, rows: Measurement[]): string {
-  const lines = [`### ${title}`, '', '| limiter | operations | time (s) | decisions/s |', '|---|---:|---:|---:|'];
-  for (const r of rows) lines.push(`| ${r.name} | ${r.ops.toLocaleString('en-US')} | ${r.seconds.toFixed(2)} | ${Math.round(r.perSecond).toLocaleString('en-US')} |`);
+  const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+  const lines = [`### ${title}`, '', '| limiter | operations | decisions/s (median) | slowest – fastest round |', '|---|---:|---:|---:|'];
+  for (const r of rows) lines.push(`| ${r.name} | ${r.ops.toLocaleString('en-US')} | ${fmt(r.perSecond)} | ${fmt(r.minPerSecond)} – ${fmt(r.maxPerSecond)} |`);
   return lines.join('\n');
 }
 
 async function main(): Promise<void> {
+  // Recorded because the cores are shared: a loaded machine lowers every row, ours and
+  // rate-limiter-flexible's alike, so compare rows within one run only.
+  const loadAtStart = loadavg()[0];
   const redis = createLimiterRedis({ host: '127.0.0.1', port: 6379 });
   await new Promise<void>((resolve) => redis.once('ready', resolve));
   const sections: string[] = [];
   try {
-    const memory: Measurement[] = [];
-    for (const [name, consume] of memoryLimiters()) memory.push(await measure(name, consume, MEMORY_OPS, 1, KEYS));
+    const memory: Measurement[] = await measureInterleaved(memoryLimiters(), MEMORY_OPS, 1, KEYS, ROUNDS);
     sections.push(table(`In memory (one process, awaited one at a time, ${KEYS} keys)`, memory));
     console.log(sections[sections.length - 1]);
 
-    const sequential: Measurement[] = [];
-    for (const [name, consume] of redisLimiters(redis)) sequential.push(await measure(name, consume, REDIS_SEQUENTIAL_OPS, 1, KEYS));
+    const sequential = await measureInterleaved(redisLimiters(redis), REDIS_SEQUENTIAL_OPS, 1, KEYS, ROUNDS);
     sections.push(table('Redis, sequential (one call in flight: round-trip bound)', sequential));
     console.log(sections[sections.length - 1]);
 
-    const concurrent: Measurement[] = [];
-    for (const [name, consume] of redisLimiters(redis)) concurrent.push(await measure(name, consume, REDIS_CONCURRENT_OPS, IN_FLIGHT, KEYS));
+    const concurrent = await measureInterleaved(redisLimiters(redis), REDIS_CONCURRENT_OPS, IN_FLIGHT, KEYS, ROUNDS);
     sections.push(table(`Redis, concurrent (${IN_FLIGHT} calls in flight on one connection, pipelined by ioredis)`, concurrent));
     console.log(sections[sections.length - 1]);
   } finally {
@@ -111,11 +120,12 @@ async function main(): Promise<void> {
     '',
     `- machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}; Redis on 127.0.0.1:6379 (same machine)`,
     `- command: \`npx nx run bench:rate-limiter${scale === 1 ? '' : ` -- --scale ${scale}`}\``,
-    `- date: ${new Date().toISOString()}`,
+    `- date: ${new Date().toISOString()}; 1-min load average at start ${loadAtStart.toFixed(1)}, at end ${loadavg()[0].toFixed(1)} (${cpus().length} cores)`,
     `- setup: \`tryAcquire(key)\` (ours) and \`consume(key, 1)\` (rate-limiter-flexible 11) round-robin over ${KEYS} keys, limits`,
     '  high enough that every call takes the admit path (state read and written); the sliding log is',
-    '  limited to 100/s per key so its log stays bounded. Each row is preceded by a 10% warm-up run.',
-    '  Other engineers share the 2 cores, so expect ±15% between runs.',
+    '  limited to 100/s per key so its log stays bounded. After a 10% warm-up per row, each table runs',
+    `  ${ROUNDS} rounds with every row in turn (order alternating) and reports the median round; other engineers`,
+    '  share the cores, so compare rows within one run, and read the spread column as the noise.',
   ];
   const out = `${header.join('\n')}\n\n${sections.join('\n\n')}\n`;
   writeFileSync(join(__dirname, '..', 'results', 'rate-limiter.md'), out);

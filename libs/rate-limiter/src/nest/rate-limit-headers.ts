@@ -15,18 +15,22 @@ export function rateLimitHeaders(decision: Decision): Record<string, string> {
   return headers;
 }
 
-interface ExpressLikeResponse {
-  setHeader(name: string, value: string): unknown;
-}
-interface FastifyLikeReply {
+interface ReplyWithHeader {
   header(name: string, value: string): unknown;
 }
+interface NodeLikeResponse {
+  setHeader(name: string, value: string): unknown;
+}
 
-/** Sets headers on an Express response or a Fastify reply. */
+/**
+ * Sets headers on the platform's response object: `header()` when it has one (a Fastify
+ * reply — whose headers are only sent if set through the reply — and an Express response),
+ * else `setHeader()` (a bare Node `ServerResponse`). Anything else is left untouched.
+ */
 export function setResponseHeaders(response: unknown, headers: Record<string, string>): void {
   for (const [name, value] of Object.entries(headers)) {
-    if (hasMethod<ExpressLikeResponse>(response, 'setHeader')) response.setHeader(name, value);
-    else if (hasMethod<FastifyLikeReply>(response, 'header')) response.header(name, value);
+    if (hasMethod<ReplyWithHeader>(response, 'header')) response.header(name, value);
+    else if (hasMethod<NodeLikeResponse>(response, 'setHeader')) response.setHeader(name, value);
   }
 }
 

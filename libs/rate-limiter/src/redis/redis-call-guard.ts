@@ -2,6 +2,7 @@ import { type Sleep, systemSleep } from '../core/clock';
 import { allow, type Decision, deny } from '../core/decision';
 import { InvalidOptionsError, RateLimiterUnavailableError } from '../core/errors';
 import { requireOneOf, requirePositiveInteger } from '../core/validate';
+import { DeadlineQueue } from './deadline-queue';
 import { type RedisConnection, unsafeClientReason } from './redis-client';
 
 /**
@@ -17,8 +18,13 @@ export interface RedisLimiterOptions {
   readonly redis: RedisConnection;
   /** Key prefix (no braces); default `rl`. Keys are `<prefix>:{<key>}:<kind>`. */
   readonly prefix?: string;
-  /** Default `fail-closed`. */
+  /** Default `fail-closed`. Same knob as {@link RedisLimiterOptions.failOpen}; give one or both (agreeing). */
   readonly failurePolicy?: FailurePolicy;
+  /**
+   * `true` = `failurePolicy: 'fail-open'`, `false` = `'fail-closed'`. Default false
+   * (fail-closed). Contradicting `failurePolicy` is an `InvalidOptionsError`.
+   */
+  readonly failOpen?: boolean;
   /** `retryAfterMs` of a fail-closed decision; default 1000. */
   readonly failClosedRetryAfterMs?: number;
   /** A script not answered within this many ms counts as a failure; default 1000. */
@@ -42,7 +48,7 @@ export class RedisCallGuard {
   readonly failurePolicy: FailurePolicy;
   readonly sleep: Sleep;
   private readonly failClosedRetryAfterMs: number;
-  private readonly commandTimeoutMs: number;
+  private readonly deadlines: DeadlineQueue;
 
   /** @throws InvalidOptionsError */
   constructor(options: RedisLimiterOptions) {
@@ -54,9 +60,13 @@ export class RedisCallGuard {
     this.redis = options.redis;
     this.prefix = options.prefix ?? 'rl';
     if (this.prefix.length === 0 || /[{}]/.test(this.prefix)) throw new InvalidOptionsError('prefix must be non-empty and contain no braces');
-    this.failurePolicy = requireOneOf('failurePolicy', options.failurePolicy ?? 'fail-closed', ['fail-closed', 'fail-open'] as const);
+    this.failurePolicy = resolveFailurePolicy(options);
     this.failClosedRetryAfterMs = requirePositiveInteger('failClosedRetryAfterMs', options.failClosedRetryAfterMs ?? 1000);
-    this.commandTimeoutMs = requirePositiveInteger('commandTimeoutMs', options.commandTimeoutMs ?? 1000);
+    const commandTimeoutMs = requirePositiveInteger('commandTimeoutMs', options.commandTimeoutMs ?? 1000);
+    this.deadlines = new DeadlineQueue(
+      commandTimeoutMs,
+      () => new RateLimiterUnavailableError(`Redis did not answer within ${commandTimeoutMs} ms`),
+    );
     this.sleep = options.sleep ?? systemSleep;
   }
 
@@ -87,13 +97,19 @@ export class RedisCallGuard {
    * run later; it is never re-sent, so it counts at most once.
    */
   withTimeout<T>(promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new RateLimiterUnavailableError(`Redis did not answer within ${this.commandTimeoutMs} ms`)),
-        this.commandTimeoutMs,
-      );
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    return this.deadlines.run(promise);
   }
+}
+
+/** Reconciles `failurePolicy` and `failOpen`. @throws InvalidOptionsError */
+function resolveFailurePolicy(options: RedisLimiterOptions): FailurePolicy {
+  const policies = ['fail-closed', 'fail-open'] as const;
+  const named = options.failurePolicy === undefined ? undefined : requireOneOf('failurePolicy', options.failurePolicy, policies);
+  if (options.failOpen === undefined) return named ?? 'fail-closed';
+  if (typeof options.failOpen !== 'boolean') throw new InvalidOptionsError(`failOpen must be a boolean, got ${String(options.failOpen)}`);
+  const flagged: FailurePolicy = options.failOpen ? 'fail-open' : 'fail-closed';
+  if (named !== undefined && named !== flagged) {
+    throw new InvalidOptionsError(`failOpen: ${options.failOpen} contradicts failurePolicy: '${named}'`);
+  }
+  return flagged;
 }

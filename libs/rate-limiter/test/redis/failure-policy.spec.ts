@@ -54,6 +54,44 @@ describe('Redis unavailable: failure policy', () => {
     });
   }
 
+  it('failOpen: true / false is the same knob as failurePolicy; contradictions and non-booleans are rejected', async () => {
+    const config = { capacity: 5, refillTokens: 1, refillIntervalMs: 1000 };
+    expect(await new RedisTokenBucket(config, { redis: down, failOpen: true }).tryAcquire('k')).toMatchObject({ allowed: true });
+    expect(await new RedisTokenBucket(config, { redis: down, failOpen: false }).tryAcquire('k')).toMatchObject({ allowed: false });
+    const agreeing = new RedisTokenBucket(config, { redis: down, failOpen: true, failurePolicy: 'fail-open' });
+    expect(await agreeing.tryAcquire('k')).toMatchObject({ allowed: true });
+    expect(() => new RedisTokenBucket(config, { redis: down, failOpen: true, failurePolicy: 'fail-closed' })).toThrow(InvalidOptionsError);
+    expect(() => new RedisTokenBucket(config, { redis: down, failOpen: 'yes' as unknown as boolean })).toThrow(
+      expect.objectContaining({ code: 'ERR_RATE_LIMITER_OPTIONS' }) as Error,
+    );
+  });
+
+  it('a client that was connected and then disconnected: fail-closed denies, fail-open admits, nothing is queued', async () => {
+    const redis = await connect();
+    const prefix = uniquePrefix('disconnected');
+    const config = { limit: 3, windowMs: 3_600_000 };
+    const closed = new RedisFixedWindow(config, { redis, prefix });
+    const open = new RedisFixedWindow(config, { redis, prefix, failOpen: true });
+    try {
+      expect(await closed.tryAcquire('k')).toMatchObject({ allowed: true, remaining: 2 });
+      redis.disconnect();
+      if (redis.status !== 'end') await new Promise((resolve) => redis.once('end', resolve));
+      const denied = await closed.tryAcquire('k');
+      expect(denied).toMatchObject({ allowed: false, retryAfterMs: 1000 });
+      expect(denied.unavailable).toBeInstanceOf(RateLimiterUnavailableError);
+      const admitted = await open.tryAcquire('k');
+      expect(admitted).toMatchObject({ allowed: true, remaining: 0 });
+      expect(admitted.unavailable).toBeInstanceOf(RateLimiterUnavailableError);
+      await redis.connect();
+      if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+      // Neither call made while disconnected reached Redis later: still only 1 counted.
+      expect(await closed.tryAcquire('k')).toMatchObject({ allowed: true, remaining: 1 });
+    } finally {
+      await deleteKeys(redis, prefix);
+      await redis.quit();
+    }
+  });
+
   it('a Redis that does not answer in time fails after commandTimeoutMs; the late script counts once', async () => {
     const redis = await connect();
     const prefix = uniquePrefix('slow');

@@ -32,17 +32,19 @@ local limit, win, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', int(now - win))
 local total = redis.call('ZCARD', KEYS[1])
 local newest = now
-if total > 0 then
-  newest = math.max(now, tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2]))
-end
+if total > 0 then newest = tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2]) end
 if total + n <= limit then
+  -- Never stamp before the newest entry (a server clock stepping back), so the log stays
+  -- in admission order and the oldest entries are always the first to leave.
+  local stamp = math.max(now, newest)
   local seq = redis.call('INCRBY', KEYS[2], n)
-  for i = seq - n + 1, seq do redis.call('ZADD', KEYS[1], int(newest), int(i)) end
-  redis.call('PEXPIRE', KEYS[1], at_least_1(newest + win - now))
+  for i = seq - n + 1, seq do redis.call('ZADD', KEYS[1], int(stamp), int(i)) end
+  redis.call('PEXPIRE', KEYS[1], at_least_1(stamp + win - now))
   redis.call('PEXPIRE', KEYS[2], 2 * win)
-  return {1, limit - total - n, 0, newest + win - now}
+  return {1, limit - total - n, 0, stamp + win - now}
 end
--- Room for n appears when the (total + n - limit)-th oldest unit leaves the window.
+-- Room for n appears when the (total + n - limit)-th oldest unit leaves the window; the
+-- key is idle once the newest one has (nothing was written: the log is unchanged).
 local oldest = redis.call('ZRANGE', KEYS[1], total + n - limit - 1, total + n - limit - 1, 'WITHSCORES')
 return {0, limit - total, tonumber(oldest[2]) + win - now, newest + win - now}
 `;
