@@ -12,7 +12,8 @@ async function bootstrap(): Promise<void> {
   } catch (e) {
     // Fail before anything starts, naming every bad setting.
     process.stderr.write(`${e instanceof GatewayConfigError ? e.message : String(e)}\n`);
-    process.exit(2);
+    process.exitCode = 2;
+    return;
   }
   const app = await NestFactory.create(AppModule.register(process.env), { bufferLogs: true });
   app.useLogger(app.get(Logger));

@@ -15,7 +15,8 @@ async function bootstrap(): Promise<void> {
   } catch (e) {
     // Fail before anything starts, naming every bad setting.
     process.stderr.write(`${e instanceof ConfigError ? e.message : String(e)}\n`);
-    process.exit(2);
+    process.exitCode = 2;
+    return;
   }
   // Fastify rather than Express: the HTTP framework is most of a request's CPU cost, and
   // Fastify's router, body parsing and serialisation are several times cheaper.

@@ -122,7 +122,9 @@ export class FileStorage implements RaftStorage {
           return;
       }
     });
-    if (snap && termAtFloor !== undefined && termAtFloor !== snap.term && entries.length > 0) {
+    // Even with no entry after the floor the repair is needed: appends would otherwise follow
+    // the stale entry at the floor, and the next recovery would discard them by this same rule.
+    if (snap && termAtFloor !== undefined && termAtFloor !== snap.term) {
       // A crash hit installSnapshot after the received snapshot became durable but before
       // the WAL recorded what happens to the log. Apply the receiver rule now: our entry at
       // the snapshot index has another term, so the suffix after it conflicts — discard it.
@@ -141,8 +143,15 @@ export class FileStorage implements RaftStorage {
     this.segments = segments;
     this.writtenHardState = hard;
     this.terms = entries.map((e) => e.term);
-    if (segments.length === 0) await this.startSegment(1);
-    else this.activeFd = await this.fs.openAppend(segments[segments.length - 1]!.path);
+    const tail = segments[segments.length - 1];
+    if (!tail) await this.startSegment(1);
+    else {
+      this.activeFd = await this.fs.openAppend(tail.path);
+      // A crash (or an I/O error) between creating a segment and its head's fdatasync leaves
+      // it empty (or torn back to empty). Appending to it headless would let compaction
+      // delete the older segments holding the only copy of the hard state.
+      if (tail.size === 0) await this.writeHead(tail);
+    }
     if (discardedConflictingSuffix && snap) {
       // Make the discard durable, so entries appended from now on are not discarded with it.
       await this.enqueue(Buffer.concat([encodeTruncate(0), encodeSnapshotMarker(snap.index, snap.term)]), 0);
@@ -235,14 +244,25 @@ export class FileStorage implements RaftStorage {
         await this.fs.close(this.activeFd);
       }
       this.activeFd = await this.fs.openAppend(path);
-      const head = Buffer.concat([encodeHardState(this.writtenHardState), encodeSnapshotMarker(this.floor, this.snapshots.meta()?.term ?? 0)]);
-      await this.fs.write(this.activeFd, head);
-      await this.fs.fdatasync(this.activeFd);
+      const segment: SegmentInfo = { seq, path, size: 0, maxEntryIndex: 0 };
+      this.segments.push(segment);
+      await this.writeHead(segment);
       await this.fs.syncDir(this.walDir);
-      this.segments.push({ seq, path, size: head.length, maxEntryIndex: 0 });
     } catch (e) {
       throw ioError('new segment', e);
     }
+  }
+
+  /** Writes and fdatasyncs the head records (hard state, compaction floor) of the empty active segment. */
+  private async writeHead(segment: SegmentInfo): Promise<void> {
+    const head = Buffer.concat([encodeHardState(this.writtenHardState), encodeSnapshotMarker(this.floor, this.snapshots.meta()?.term ?? 0)]);
+    try {
+      await this.fs.write(this.activeFd!, head);
+      await this.fs.fdatasync(this.activeFd!);
+    } catch (e) {
+      throw ioError('segment head', e);
+    }
+    segment.size = head.length;
   }
 
   // ───────────── snapshots ─────────────

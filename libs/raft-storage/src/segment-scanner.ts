@@ -42,10 +42,28 @@ export async function listSegments(fs: FileSystem, dir: string): Promise<Segment
   return segments;
 }
 
+/** True when a complete record with a valid CRC starts at `off`. */
+function intactAt(buf: Buffer, off: number): boolean {
+  if (buf.length - off < RECORD_HEADER_BYTES) return false;
+  const end = off + RECORD_HEADER_BYTES + buf.readUInt32BE(off);
+  return end <= buf.length && checksum(buf.readUInt8(off + 4), buf.subarray(off + RECORD_HEADER_BYTES, end)) === buf.readUInt32BE(off + 5);
+}
+
+/**
+ * The first offset after `from` where an intact record starts, or -1. A torn write leaves
+ * nothing intact behind the damage; an intact record there means the damaged record is not
+ * the final one (e.g. a flipped bit in a length field makes a record look cut short).
+ */
+function nextIntactRecord(buf: Buffer, from: number): number {
+  for (let off = from; off + RECORD_HEADER_BYTES <= buf.length; off++) if (intactAt(buf, off)) return off;
+  return -1;
+}
+
 /**
  * Reads and verifies every record of every segment, in order. Only the final record of the
- * final segment may be incomplete or fail its CRC — that is a write torn by a crash, never
- * acknowledged, so it is reported for truncation. Anything else is corruption.
+ * final segment may be damaged (incomplete, or failing its CRC with no intact record after
+ * it) — a write torn by a crash, never acknowledged — and it is reported for truncation.
+ * Anything else is corruption.
  */
 export async function scanSegments(fs: FileSystem, dir: string, onRecord: (r: WalRecord, file: string, offset: number) => void): Promise<ScanResult> {
   const segments = await listSegments(fs, dir);
@@ -57,10 +75,11 @@ export async function scanSegments(fs: FileSystem, dir: string, onRecord: (r: Wa
     let off = 0;
     while (off < buf.length) {
       const remaining = buf.length - off;
-      const tornHere = (reason: string): boolean => {
+      const tornHere = (reason: string): void => {
         if (!last) throw new WalCorruptionError(seg.path, off, `${reason} in a segment that is not the last one`);
+        const next = nextIntactRecord(buf, off + 1);
+        if (next >= 0) throw new WalCorruptionError(seg.path, off, `${reason}, but an intact record follows at byte ${next}: not a torn tail`);
         torn = { file: seg.path, offset: off, droppedBytes: remaining };
-        return true;
       };
       if (remaining < RECORD_HEADER_BYTES) {
         tornHere('incomplete record header');
@@ -76,11 +95,9 @@ export async function scanSegments(fs: FileSystem, dir: string, onRecord: (r: Wa
       }
       const payload = buf.subarray(off + RECORD_HEADER_BYTES, end);
       if (checksum(type, payload) !== crc) {
-        if (last && end === buf.length) {
-          tornHere('CRC mismatch in the final record');
-          break;
-        }
-        throw new WalCorruptionError(seg.path, off, 'CRC mismatch');
+        if (!last) throw new WalCorruptionError(seg.path, off, 'CRC mismatch');
+        tornHere('CRC mismatch in the final record');
+        break;
       }
       let rec: WalRecord;
       try {

@@ -13,18 +13,18 @@ const payload = (i) => Buffer.from(`entry-${i}-`.padEnd(40 + (i % 60), String.fr
   const last = state.entries.length ? state.entries[state.entries.length - 1].index : 0;
   if (last < mustHave) {
     console.log(`VIOLATION lost acknowledged entries: recovered up to ${last}, acknowledged ${mustHave}`);
-    process.exit(3);
+    return void (process.exitCode = 3);
   }
   for (let k = 0; k < state.entries.length; k++) {
     const e = state.entries[k];
     if (e.index !== k + 1 || Buffer.compare(Buffer.from(e.data), payload(e.index)) !== 0) {
       console.log(`VIOLATION entry ${e.index} at position ${k} is not what was written`);
-      process.exit(3);
+      return void (process.exitCode = 3);
     }
   }
   if (state.hardState.commit > last) {
     console.log(`VIOLATION hard state commit ${state.hardState.commit} beyond the log (${last})`);
-    process.exit(3);
+    return void (process.exitCode = 3);
   }
   console.log(`recovered ${last}`);
   let next = last + 1;
@@ -42,5 +42,5 @@ const payload = (i) => Buffer.from(`entry-${i}-`.padEnd(40 + (i % 60), String.fr
   await Promise.all([appender(), appender(), appender()]);
 })().catch((e) => {
   console.log(`ERROR ${e && e.stack}`);
-  process.exit(4);
+  process.exitCode = 4;
 });
