@@ -4,7 +4,6 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
 import { JsonExceptionFilter } from './common/http-exception.filter';
 import { ConfigError, validateNodeEnv } from './config/node-config';
 
@@ -18,6 +17,8 @@ async function bootstrap(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  // Imported only now: the module validates the environment as it loads.
+  const { AppModule } = await import('./app.module.js');
   // Fastify rather than Express: the HTTP framework is most of a request's CPU cost, and
   // Fastify's router, body parsing and serialisation are several times cheaper.
   const adapter = new FastifyAdapter({ bodyLimit: env.MAX_VALUE_BYTES * 2 + 64 * 1024 });
