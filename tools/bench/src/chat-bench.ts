@@ -360,5 +360,5 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   process.stderr.write(`${String(e)}\n`);
-  process.exit(1);
+  process.exitCode = 1;
 });

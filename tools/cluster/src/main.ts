@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readClusterFile, writeClusterFile, type ClusterFile, type ProcessRecord } from './cluster-file';
-import { isAlive, signal, startProcess, waitExit, waitHttp } from './processes';
+import { isAlive, signal, startProcess, waitUntilGone, waitHttp } from './processes';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
 
@@ -130,13 +130,14 @@ async function up(opts: { nodes: number; basePort: number; dataDir: string; serv
       if (r.state === 'paused') signal(r.pid, 'SIGCONT');
       signal(r.pid, 'SIGTERM');
     }
-    for (const r of all) if (r.pid !== null && !(await waitExit(r.pid, 5000))) signal(r.pid, 'SIGKILL');
+    for (const r of all) if (r.pid !== null && !(await waitUntilGone(r.pid, 5000))) signal(r.pid, 'SIGKILL');
     for (const r of all) {
       r.pid = null;
       r.state = 'stopped';
     }
     writeClusterFile({ ...current, supervisorPid: 0 });
     process.stdout.write('all processes stopped\n');
+    // Deliberate: the monitor timer and signal handlers would otherwise keep the supervisor alive.
     process.exit(0);
   };
   process.on('SIGINT', () => void stopAll('SIGINT'));
@@ -299,5 +300,5 @@ for (const action of ['kill', 'pause', 'resume', 'restart', 'start-new'] as cons
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`cluster: ${(e as Error).message}\n`);
-  process.exit(1);
+  process.exitCode = 1;
 });

@@ -37,7 +37,7 @@ export function signal(pid: number | null, sig: NodeJS.Signals): boolean {
 }
 
 /** Waits up to `ms` for a process to exit. */
-export async function waitExit(pid: number, ms: number): Promise<boolean> {
+export async function waitUntilGone(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) return true;
