@@ -38,9 +38,11 @@ const INITIAL_HARD_STATE: HardState = { term: 0, vote: null, commit: 0 };
  * Durable Raft storage on real files: a segmented write-ahead log (entries, hard state,
  * truncations, snapshot markers) under `<dir>/wal` and snapshots under `<dir>/snap`.
  *
- * Writes go through one queue. While an fdatasync is in flight, new writes accumulate and
- * are written and synced together next (group commit); every promise resolves only after
- * the fdatasync covering its bytes returned. The first I/O error fails the storage for
+ * Writes go through one queue. While a durable write is in flight, new writes accumulate
+ * and are written together next (group commit); every promise resolves only after the
+ * write covering its bytes returned. Segments are opened with `O_DSYNC`, so each batch is a
+ * single write that returns once durable (fdatasync semantics) — one thread-pool round trip
+ * instead of a write followed by an fdatasync. The first I/O error fails the storage for
  * good: that batch and all later writes reject, so the node stops acknowledging.
  */
 export class FileStorage implements RaftStorage {
@@ -146,8 +148,8 @@ export class FileStorage implements RaftStorage {
     const tail = segments[segments.length - 1];
     if (!tail) await this.startSegment(1);
     else {
-      this.activeFd = await this.fs.openAppend(tail.path);
-      // A crash (or an I/O error) between creating a segment and its head's fdatasync leaves
+      this.activeFd = await this.fs.openDurableAppend(tail.path);
+      // A crash (or an I/O error) between creating a segment and its head's durable write leaves
       // it empty (or torn back to empty). Appending to it headless would let compaction
       // delete the older segments holding the only copy of the hard state.
       if (tail.size === 0) await this.writeHead(tail);
@@ -215,8 +217,7 @@ export class FileStorage implements RaftStorage {
           await this.startSegment(active.seq + 1);
           active = this.segments[this.segments.length - 1]!;
         }
-        await this.fs.write(this.activeFd!, data);
-        await this.fs.fdatasync(this.activeFd!);
+        await this.fs.writeDurable(this.activeFd!, data);
         active.size += data.length;
         for (const w of batch) {
           if (w.maxEntryIndex > active.maxEntryIndex) active.maxEntryIndex = w.maxEntryIndex;
@@ -239,11 +240,9 @@ export class FileStorage implements RaftStorage {
   private async startSegment(seq: number): Promise<void> {
     const path = join(this.walDir, segmentName(seq));
     try {
-      if (this.activeFd !== null) {
-        await this.fs.fdatasync(this.activeFd);
-        await this.fs.close(this.activeFd);
-      }
-      this.activeFd = await this.fs.openAppend(path);
+      // Every write on the previous segment's descriptor was durable when it returned.
+      if (this.activeFd !== null) await this.fs.close(this.activeFd);
+      this.activeFd = await this.fs.openDurableAppend(path);
       const segment: SegmentInfo = { seq, path, size: 0, maxEntryIndex: 0 };
       this.segments.push(segment);
       await this.writeHead(segment);
@@ -253,12 +252,11 @@ export class FileStorage implements RaftStorage {
     }
   }
 
-  /** Writes and fdatasyncs the head records (hard state, compaction floor) of the empty active segment. */
+  /** Durably writes the head records (hard state, compaction floor) of the empty active segment. */
   private async writeHead(segment: SegmentInfo): Promise<void> {
     const head = Buffer.concat([encodeHardState(this.writtenHardState), encodeSnapshotMarker(this.floor, this.snapshots.meta()?.term ?? 0)]);
     try {
-      await this.fs.write(this.activeFd!, head);
-      await this.fs.fdatasync(this.activeFd!);
+      await this.fs.writeDurable(this.activeFd!, head);
     } catch (e) {
       throw ioError('segment head', e);
     }

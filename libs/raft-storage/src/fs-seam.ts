@@ -11,9 +11,17 @@ export interface FileSystem {
   readFile(path: string): Promise<Buffer>;
   /** Opens for appending (creating if needed); returns a descriptor. */
   openAppend(path: string): Promise<number>;
+  /**
+   * Opens a WAL segment for appending (creating if needed) so that every write on the
+   * descriptor is durable when it returns (`O_DSYNC`: data plus the metadata needed to read
+   * it back, as fdatasync). One thread-pool round trip per group commit instead of two.
+   */
+  openDurableAppend(path: string): Promise<number>;
   /** Opens an existing file read-only. */
   openRead(path: string): Promise<number>;
   write(fd: number, data: Buffer): Promise<void>;
+  /** Writes all of `data` to a descriptor from `openDurableAppend`; durable once resolved. */
+  writeDurable(fd: number, data: Buffer): Promise<void>;
   fdatasync(fd: number): Promise<void>;
   fsync(fd: number): Promise<void>;
   close(fd: number): Promise<void>;
@@ -39,6 +47,8 @@ async function writeAll(fd: number, data: Buffer): Promise<void> {
   }
 }
 
+const DURABLE_APPEND = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_DSYNC;
+
 const promisify =
   <A extends unknown[]>(f: (...args: [...A, (err: NodeJS.ErrnoException | null) => void]) => void) =>
   (...args: A): Promise<void> =>
@@ -49,8 +59,11 @@ export const nodeFileSystem: FileSystem = {
   readdir: (p) => fsp.readdir(p),
   readFile: (p) => fsp.readFile(p),
   openAppend: (p) => new Promise((resolve, reject) => fs.open(p, 'a', 0o644, (err, fd) => (err ? reject(err) : resolve(fd)))),
+  openDurableAppend: (p) =>
+    new Promise((resolve, reject) => fs.open(p, DURABLE_APPEND, 0o644, (err, fd) => (err ? reject(err) : resolve(fd)))),
   openRead: (p) => new Promise((resolve, reject) => fs.open(p, 'r', (err, fd) => (err ? reject(err) : resolve(fd)))),
   write: writeAll,
+  writeDurable: writeAll,
   fdatasync: promisify<[number]>(fs.fdatasync),
   fsync: promisify<[number]>(fs.fsync),
   close: promisify<[number]>(fs.close),

@@ -29,6 +29,7 @@ export class FaultyFs implements FileSystem {
   readdir = (p: string) => this.base.readdir(p);
   readFile = (p: string) => this.base.readFile(p);
   openAppend = (p: string) => this.base.openAppend(p);
+  openDurableAppend = (p: string) => this.base.openDurableAppend(p);
   openRead = (p: string) => this.base.openRead(p);
   async write(fd: number, data: Buffer): Promise<void> {
     this.writes++;
@@ -38,6 +39,19 @@ export class FaultyFs implements FileSystem {
       throw Object.assign(new Error(`${code}: injected`), { code });
     }
     return this.base.write(fd, data);
+  }
+  /** A durable write counts as a write and as a sync; an injected write failure wins. */
+  async writeDurable(fd: number, data: Buffer): Promise<void> {
+    this.writes++;
+    this.syncs++;
+    for (const key of ['failNextWrite', 'failNextSync'] as const) {
+      const code = this[key];
+      if (code) {
+        this[key] = null;
+        throw Object.assign(new Error(`${code}: injected`), { code });
+      }
+    }
+    return this.base.writeDurable(fd, data);
   }
   async fdatasync(fd: number): Promise<void> {
     this.syncs++;

@@ -1,6 +1,6 @@
 import { nodeFileSystem, type FileSystem } from '@raft/raft-storage';
 
-/** node:fs behind the storage's seam, counting fdatasyncs and bytes written. */
+/** node:fs behind the storage's seam, counting syncs (fdatasyncs and durable writes) and bytes written. */
 export class CountingFs implements FileSystem {
   syncs = 0;
   bytes = 0;
@@ -9,10 +9,17 @@ export class CountingFs implements FileSystem {
   readdir = (p: string) => this.base.readdir(p);
   readFile = (p: string) => this.base.readFile(p);
   openAppend = (p: string) => this.base.openAppend(p);
+  openDurableAppend = (p: string) => this.base.openDurableAppend(p);
   openRead = (p: string) => this.base.openRead(p);
   write = (fd: number, data: Buffer) => {
     this.bytes += data.length;
     return this.base.write(fd, data);
+  };
+  /** A durable (O_DSYNC) write is one write and one sync. */
+  writeDurable = (fd: number, data: Buffer) => {
+    this.bytes += data.length;
+    this.syncs++;
+    return this.base.writeDurable(fd, data);
   };
   fdatasync = (fd: number) => {
     this.syncs++;

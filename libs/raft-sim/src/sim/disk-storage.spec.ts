@@ -15,14 +15,18 @@ const TICKS = 1500;
 const NODES = 3;
 
 /**
- * node:fs with fsync/fdatasync as no-ops. A simulated crash only drops objects, the page
+ * node:fs with fsync/fdatasync as no-ops and WAL segments opened without O_DSYNC. A simulated crash only drops objects, the page
  * cache survives it (as with kill -9), so syncs cannot change what is read back; skipping
  * them keeps 20 seeds within seconds on a disk where one fdatasync costs milliseconds.
  * Sync ordering and fdatasync-before-ack are tested in raft-storage itself.
  */
 function noSyncFs(counter: { syncs: number }): FileSystem {
   const skip = async (): Promise<void> => void counter.syncs++;
-  return { ...nodeFileSystem, fdatasync: skip, fsync: skip, syncDir: skip };
+  const writeDurable = (fd: number, data: Buffer): Promise<void> => {
+    counter.syncs++;
+    return nodeFileSystem.write(fd, data);
+  };
+  return { ...nodeFileSystem, openDurableAppend: nodeFileSystem.openAppend, writeDurable, fdatasync: skip, fsync: skip, syncDir: skip };
 }
 
 jest.setTimeout(120_000);
