@@ -12,16 +12,17 @@ export interface FileSystem {
   /** Opens for appending (creating if needed); returns a descriptor. */
   openAppend(path: string): Promise<number>;
   /**
-   * Opens a WAL segment for appending (creating if needed) so that every write on the
-   * descriptor is durable when it returns (`O_DSYNC`: data plus the metadata needed to read
-   * it back, as fdatasync). One thread-pool round trip per group commit instead of two.
+   * Opens a WAL segment for positioned writes (creating it if needed, never truncating) so
+   * that every write on the descriptor is durable when it returns (`O_DSYNC`: data plus the
+   * metadata needed to read it back, as fdatasync). One thread-pool round trip per group
+   * commit instead of a write followed by an fdatasync.
    */
-  openDurableAppend(path: string): Promise<number>;
+  openDurable(path: string): Promise<number>;
   /** Opens an existing file read-only. */
   openRead(path: string): Promise<number>;
   write(fd: number, data: Buffer): Promise<void>;
-  /** Writes all of `data` to a descriptor from `openDurableAppend`; durable once resolved. */
-  writeDurable(fd: number, data: Buffer): Promise<void>;
+  /** Writes all of `data` at `position` of a descriptor from `openDurable`; durable once resolved. */
+  writeDurable(fd: number, data: Buffer, position: number): Promise<void>;
   fdatasync(fd: number): Promise<void>;
   fsync(fd: number): Promise<void>;
   close(fd: number): Promise<void>;
@@ -37,17 +38,26 @@ export interface FileSystem {
   readSync(fd: number, buffer: Buffer, position: number): number;
 }
 
-async function writeAll(fd: number, data: Buffer): Promise<void> {
+/** Writes all of `data`, at `position` if given (else at the file offset), looping on short writes. */
+async function writeAll(fd: number, data: Buffer, position: number | null = null): Promise<void> {
   let off = 0;
   while (off < data.length) {
-    const { bytesWritten } = await new Promise<{ bytesWritten: number }>((resolve, reject) =>
-      fs.write(fd, data, off, data.length - off, null, (err, n) => (err ? reject(err) : resolve({ bytesWritten: n }))),
+    const at = position === null ? null : position + off;
+    const bytesWritten = await new Promise<number>((resolve, reject) =>
+      fs.write(fd, data, off, data.length - off, at, (err, n) => (err ? reject(err) : resolve(n))),
     );
     off += bytesWritten;
   }
 }
 
-const DURABLE_APPEND = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_DSYNC;
+/**
+ * Opens for positioned writes without truncating; `O_DSYNC` when `durable`. No `O_APPEND`:
+ * Linux ignores the position of `pwrite` on such descriptors.
+ */
+export function openForWrite(path: string, durable: boolean): Promise<number> {
+  const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | (durable ? fs.constants.O_DSYNC : 0);
+  return new Promise((resolve, reject) => fs.open(path, flags, 0o644, (err, fd) => (err ? reject(err) : resolve(fd))));
+}
 
 const promisify =
   <A extends unknown[]>(f: (...args: [...A, (err: NodeJS.ErrnoException | null) => void]) => void) =>
@@ -59,10 +69,9 @@ export const nodeFileSystem: FileSystem = {
   readdir: (p) => fsp.readdir(p),
   readFile: (p) => fsp.readFile(p),
   openAppend: (p) => new Promise((resolve, reject) => fs.open(p, 'a', 0o644, (err, fd) => (err ? reject(err) : resolve(fd)))),
-  openDurableAppend: (p) =>
-    new Promise((resolve, reject) => fs.open(p, DURABLE_APPEND, 0o644, (err, fd) => (err ? reject(err) : resolve(fd)))),
+  openDurable: (p) => openForWrite(p, true),
   openRead: (p) => new Promise((resolve, reject) => fs.open(p, 'r', (err, fd) => (err ? reject(err) : resolve(fd)))),
-  write: writeAll,
+  write: (fd, data) => writeAll(fd, data),
   writeDurable: writeAll,
   fdatasync: promisify<[number]>(fs.fdatasync),
   fsync: promisify<[number]>(fs.fsync),

@@ -10,8 +10,10 @@ export const segmentName = (seq: number): string => `${String(seq).padStart(20, 
 export interface SegmentInfo {
   readonly seq: number;
   readonly path: string;
-  /** Bytes of valid records (after truncating a torn tail). */
+  /** Bytes of valid records (after truncating a torn tail): where the next record goes. */
   size: number;
+  /** Length of the file: valid records, then zeros preallocated for later records. */
+  fileBytes: number;
   /** Highest entry index written in this segment (0 if none). */
   maxEntryIndex: number;
 }
@@ -37,7 +39,7 @@ export async function listSegments(fs: FileSystem, dir: string): Promise<Segment
     if (prev && seq !== prev.seq + 1) {
       throw new WalCorruptionError(join(dir, segmentName(prev.seq + 1)), 0, `segment ${prev.seq + 1} is missing (found ${prev.seq} then ${seq})`);
     }
-    segments.push({ seq, path: join(dir, name), size: 0, maxEntryIndex: 0 });
+    segments.push({ seq, path: join(dir, name), size: 0, fileBytes: 0, maxEntryIndex: 0 });
   }
   return segments;
 }
@@ -55,15 +57,24 @@ function intactAt(buf: Buffer, off: number): boolean {
  * the final one (e.g. a flipped bit in a length field makes a record look cut short).
  */
 function nextIntactRecord(buf: Buffer, from: number): number {
-  for (let off = from; off + RECORD_HEADER_BYTES <= buf.length; off++) if (intactAt(buf, off)) return off;
+  // Record types start at 1: skipping a zero type byte is a cheap pass over preallocated zeros.
+  for (let off = from; off + RECORD_HEADER_BYTES <= buf.length; off++) if (buf[off + 4] !== 0 && intactAt(buf, off)) return off;
   return -1;
 }
 
+/** True when `buf[from..to)` holds only zero bytes. */
+function allZero(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
 /**
- * Reads and verifies every record of every segment, in order. Only the final record of the
- * final segment may be damaged (incomplete, or failing its CRC with no intact record after
- * it) — a write torn by a crash, never acknowledged — and it is reported for truncation.
- * Anything else is corruption.
+ * Reads and verifies every record of every segment, in order. A record header of nine zero
+ * bytes ends a segment's records: the rest was preallocated and must be zeros. Only the
+ * final record of the final segment may be damaged (incomplete, failing its CRC, or
+ * non-zero bytes in the preallocated tail, with no intact record after it) — a write torn
+ * by a crash, never acknowledged — and it is reported for truncation. Anything else is
+ * corruption.
  */
 export async function scanSegments(fs: FileSystem, dir: string, onRecord: (r: WalRecord, file: string, offset: number) => void): Promise<ScanResult> {
   const segments = await listSegments(fs, dir);
@@ -81,6 +92,13 @@ export async function scanSegments(fs: FileSystem, dir: string, onRecord: (r: Wa
         if (next >= 0) throw new WalCorruptionError(seg.path, off, `${reason}, but an intact record follows at byte ${next}: not a torn tail`);
         torn = { file: seg.path, offset: off, droppedBytes: remaining };
       };
+      // Zeros where a header would start: the records ended; the rest must be preallocated zeros.
+      const headerEnd = Math.min(off + RECORD_HEADER_BYTES, buf.length);
+      if (allZero(buf, off, headerEnd)) {
+        if (allZero(buf, headerEnd, buf.length)) break;
+        tornHere('non-zero bytes after the end of the records');
+        break;
+      }
       if (remaining < RECORD_HEADER_BYTES) {
         tornHere('incomplete record header');
         break;
@@ -110,6 +128,7 @@ export async function scanSegments(fs: FileSystem, dir: string, onRecord: (r: Wa
       off = end;
     }
     seg.size = off;
+    seg.fileBytes = buf.length;
   }
   return { segments, torn };
 }

@@ -24,12 +24,14 @@ export class FaultyFs implements FileSystem {
   writes = 0;
   failNextWrite: string | null = null;
   failNextSync: string | null = null;
+  /** Fails the next zero-fill (preallocation) write: one starting with a zero record header. */
+  failNextZeroFill: string | null = null;
   private readonly base = nodeFileSystem;
   mkdir = (p: string) => this.base.mkdir(p);
   readdir = (p: string) => this.base.readdir(p);
   readFile = (p: string) => this.base.readFile(p);
   openAppend = (p: string) => this.base.openAppend(p);
-  openDurableAppend = (p: string) => this.base.openDurableAppend(p);
+  openDurable = (p: string) => this.base.openDurable(p);
   openRead = (p: string) => this.base.openRead(p);
   async write(fd: number, data: Buffer): Promise<void> {
     this.writes++;
@@ -41,17 +43,18 @@ export class FaultyFs implements FileSystem {
     return this.base.write(fd, data);
   }
   /** A durable write counts as a write and as a sync; an injected write failure wins. */
-  async writeDurable(fd: number, data: Buffer): Promise<void> {
+  async writeDurable(fd: number, data: Buffer, position: number): Promise<void> {
     this.writes++;
     this.syncs++;
-    for (const key of ['failNextWrite', 'failNextSync'] as const) {
+    const zeroFill = data.length > 4 && data[4] === 0;
+    for (const key of zeroFill ? (['failNextZeroFill'] as const) : (['failNextWrite', 'failNextSync'] as const)) {
       const code = this[key];
       if (code) {
         this[key] = null;
         throw Object.assign(new Error(`${code}: injected`), { code });
       }
     }
-    return this.base.writeDurable(fd, data);
+    return this.base.writeDurable(fd, data, position);
   }
   async fdatasync(fd: number): Promise<void> {
     this.syncs++;

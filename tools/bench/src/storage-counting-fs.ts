@@ -4,22 +4,31 @@ import { nodeFileSystem, type FileSystem } from '@raft/raft-storage';
 export class CountingFs implements FileSystem {
   syncs = 0;
   bytes = 0;
+  /** Zeros written ahead of the records (segment preallocation), not counted as syncs. */
+  zeroBytes = 0;
   private readonly base = nodeFileSystem;
   mkdir = (p: string) => this.base.mkdir(p);
   readdir = (p: string) => this.base.readdir(p);
   readFile = (p: string) => this.base.readFile(p);
   openAppend = (p: string) => this.base.openAppend(p);
-  openDurableAppend = (p: string) => this.base.openDurableAppend(p);
+  openDurable = (p: string) => this.base.openDurable(p);
   openRead = (p: string) => this.base.openRead(p);
   write = (fd: number, data: Buffer) => {
     this.bytes += data.length;
     return this.base.write(fd, data);
   };
-  /** A durable (O_DSYNC) write is one write and one sync. */
-  writeDurable = (fd: number, data: Buffer) => {
+  /**
+   * A durable (O_DSYNC) write of records is one write and one sync. A write starting with a
+   * zero record header (records have type ≥ 1) is preallocation, kept apart.
+   */
+  writeDurable = (fd: number, data: Buffer, position: number) => {
+    if (data.length > 4 && data[4] === 0) {
+      this.zeroBytes += data.length;
+      return this.base.writeDurable(fd, data, position);
+    }
     this.bytes += data.length;
     this.syncs++;
-    return this.base.writeDurable(fd, data);
+    return this.base.writeDurable(fd, data, position);
   };
   fdatasync = (fd: number) => {
     this.syncs++;

@@ -10,9 +10,10 @@ export interface RawResult {
 
 /**
  * Writes `batchBytes` and fdatasyncs, in a loop, for `seconds`: the limit of this disk for
- * that batch size. The file is opened for appending like a WAL segment, so every sync also
- * has to persist the grown file size, as FileStorage's do. Synchronous calls: no event
- * loop or thread-pool hop, the cheapest way Node can drive the disk.
+ * that batch size. The file is opened for appending, so every sync also has to persist the
+ * grown file size (FileStorage avoids that by overwriting zeros it wrote ahead; see its
+ * README). Synchronous calls: no event loop or thread-pool hop, the cheapest way Node can
+ * drive the disk.
  */
 export function runRaw(path: string, batchBytes: number, seconds: number): RawResult {
   const fd = openSync(path, 'a');

@@ -18,7 +18,8 @@ function describe(r: RecordReport): string {
 export function formatText(rep: InspectReport, verify: boolean): string {
   const out: string[] = [`data dir ${rep.dir}`, '', `wal: ${rep.segments.length} segment(s)`];
   for (const seg of rep.segments) {
-    out.push(`  ${basename(seg.file)}  ${seg.bytes} bytes, ${seg.records} records`);
+    const used = seg.recordBytes === null ? '' : ` (${seg.recordBytes} of records)`;
+    out.push(`  ${basename(seg.file)}  ${seg.bytes} bytes${used}, ${seg.records} records`);
     for (const r of rep.records) if (r.file === seg.file) out.push(`    @${String(r.offset).padStart(8)}  ${String(r.size).padStart(6)} B  ${describe(r)}`);
   }
   out.push('', `snap: ${rep.snapshots.length} file(s)`);

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, writeFixture } from '../test/fixture';
 import type { InspectReport } from './inspect';
@@ -28,9 +28,10 @@ describe('wal-inspect', () => {
     const { code, report } = await json(t.dir);
     expect(code).toBe(0);
     expect(report.segments.map((s) => s.file)).toEqual(segments);
-    expect(report.segments.map((s) => [s.bytes, s.records])).toEqual([
-      [1944, 38],
-      [464, 12],
+    // 2 KiB segments are zero-filled ahead of their records, up to their full size.
+    expect(report.segments.map((s) => [s.bytes, s.recordBytes, s.records])).toEqual([
+      [2048, 1944, 38],
+      [2048, 464, 12],
     ]);
     // Segment 1 was deleted by compaction; 2 holds entries 20..37, 3 holds 38..40 (3 × 105 B
     // after its 54-byte head), then the
@@ -62,12 +63,14 @@ describe('wal-inspect', () => {
 
   it('a torn final record is a warning with exit 0, and the file is left as it was', async () => {
     const last = segments[1]!;
-    appendFileSync(last, Buffer.from([0, 0, 0, 40, 1, 7]));
+    const buf = readFileSync(last);
+    buf.set([0, 0, 0, 40, 1, 7], 464); // a record cut short after 6 bytes, zeros after it
+    writeFileSync(last, buf);
     const { code, out } = await cli(t.dir, '--verify');
     expect(code).toBe(0);
-    expect(out).toContain(`warning: ${last} at byte 464: torn final record (6 bytes): recovery truncates it`);
+    expect(out).toContain(`warning: ${last} at byte 464: torn final record (${2048 - 464} bytes): recovery truncates it`);
     expect(out).toContain('verify: OK');
-    expect(statSync(last).size).toBe(470);
+    expect(readFileSync(last).equals(buf)).toBe(true);
   });
 
   it('a missing snapshot is an error, as in recovery: the log no longer starts at 1', async () => {

@@ -19,8 +19,10 @@ export interface RecordReport {
 
 export interface SegmentReport {
   readonly file: string;
-  /** Size of the file on disk. */
+  /** Size of the file on disk: records, then zeros preallocated for later ones. */
   readonly bytes: number;
+  /** Where its records end (null when the scan stopped before reaching it). */
+  readonly recordBytes: number | null;
   /** Records read from it (up to a torn tail or the first corruption). */
   readonly records: number;
 }
@@ -97,6 +99,7 @@ export async function inspect(dir: string, options: { verify: boolean }, fs: Fil
   };
 
   let recovered: InspectReport['recovered'] = null;
+  const recordBytes = new Map<string, number>();
   try {
     const scan = await scanSegments(fs, join(dir, 'wal'), (r, file, offset) => {
       const rep = describeRecord(r, file, offset);
@@ -104,6 +107,7 @@ export async function inspect(dir: string, options: { verify: boolean }, fs: Fil
       counts[rep.type]++;
       replay(r, file, offset);
     });
+    for (const seg of scan.segments) recordBytes.set(seg.path, seg.size);
     if (scan.torn) warnings.push({ file: scan.torn.file, offset: scan.torn.offset, reason: `torn final record (${scan.torn.droppedBytes} bytes): recovery truncates it` });
     recovered = { snapshotIndex: floor, firstIndex: first, lastIndex: last, hardState: hard };
   } catch (e) {
@@ -114,7 +118,7 @@ export async function inspect(dir: string, options: { verify: boolean }, fs: Fil
   const walDir = join(dir, 'wal');
   for (const name of (await fs.readdir(walDir)).filter((n) => SEGMENT_RE.test(n)).sort()) {
     const file = join(walDir, name);
-    segments.push({ file, bytes: await fs.size(file), records: records.filter((r) => r.file === file).length });
+    segments.push({ file, bytes: await fs.size(file), recordBytes: recordBytes.get(file) ?? null, records: records.filter((r) => r.file === file).length });
   }
   return { dir, segments, records, counts, snapshots: snap.files, recovered, warnings, errors };
 }

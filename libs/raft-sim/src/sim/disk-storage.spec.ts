@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileStorage, nodeFileSystem, type FileSystem } from '@raft/raft-storage';
+import { FileStorage, nodeFileSystem, openForWrite, type FileSystem } from '@raft/raft-storage';
 import { runOnDisk } from '../testing/disk-run';
 import { seedConfig } from './profiles';
 import { Simulator } from './simulator';
@@ -22,11 +22,11 @@ const NODES = 3;
  */
 function noSyncFs(counter: { syncs: number }): FileSystem {
   const skip = async (): Promise<void> => void counter.syncs++;
-  const writeDurable = (fd: number, data: Buffer): Promise<void> => {
+  const writeDurable = (fd: number, data: Buffer, position: number): Promise<void> => {
     counter.syncs++;
-    return nodeFileSystem.write(fd, data);
+    return nodeFileSystem.writeDurable(fd, data, position);
   };
-  return { ...nodeFileSystem, openDurableAppend: nodeFileSystem.openAppend, writeDurable, fdatasync: skip, fsync: skip, syncDir: skip };
+  return { ...nodeFileSystem, openDurable: (p) => openForWrite(p, false), writeDurable, fdatasync: skip, fsync: skip, syncDir: skip };
 }
 
 jest.setTimeout(120_000);

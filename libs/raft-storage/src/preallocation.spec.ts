@@ -1,0 +1,109 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { entries, FaultyFs, tempDir } from '../test/helpers';
+import { StorageIOError, WalCorruptionError } from './errors';
+import { FileStorage, type FileStorageOptions } from './file-storage';
+import { nodeFileSystem } from './fs-seam';
+import { scanSegments } from './segment-scanner';
+
+const options: FileStorageOptions = { segmentBytes: 64 * 1024, preallocateBytes: 8 * 1024 };
+
+async function open(dir: string, warnings: string[] = [], extra: FileStorageOptions = {}): Promise<{ s: FileStorage; state: Awaited<ReturnType<FileStorage['load']>> }> {
+  const s = await FileStorage.open(dir, { ...options, logger: { warn: (m) => warnings.push(m) }, ...extra });
+  return { s, state: await s.load() };
+}
+
+/** Where the records of the last segment end. */
+async function recordsEnd(dir: string): Promise<number> {
+  const { segments } = await scanSegments(nodeFileSystem, join(dir, 'wal'), () => undefined);
+  return segments[segments.length - 1]!.size;
+}
+
+describe('preallocated segments (zeros written ahead of the records)', () => {
+  let t: ReturnType<typeof tempDir>;
+  beforeEach(() => (t = tempDir()));
+  afterEach(() => t.cleanup());
+
+  it('the file runs ahead of the records in zeros; a reopen appends after the records, not after the zeros', async () => {
+    let r = await open(t.dir);
+    await r.s.save({ term: 1, vote: 'n1', commit: 3 }, entries(1, 5, 1, 100));
+    const [file] = r.s.segmentFiles();
+    await r.s.close();
+    const end = await recordsEnd(t.dir);
+    const bytes = readFileSync(file!);
+    expect(bytes.length).toBeGreaterThanOrEqual(8 * 1024);
+    expect(bytes.subarray(end).every((b) => b === 0)).toBe(true);
+    r = await open(t.dir);
+    await r.s.save(null, entries(6, 8, 1, 100));
+    await r.s.close();
+    r = await open(t.dir);
+    expect(r.state.entries.map((e) => e.index)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(r.state.hardState).toEqual({ term: 1, vote: 'n1', commit: 3 });
+    await r.s.close();
+  });
+
+  it('keeps at most one step of zeros ahead and never grows a segment past segmentBytes', async () => {
+    const { s } = await open(t.dir);
+    for (let i = 0; i < 40; i++) await s.save(null, entries(i * 10 + 1, i * 10 + 10, 1, 200));
+    await s.close();
+    const files = s.segmentFiles();
+    expect(files.length).toBeGreaterThan(1);
+    for (const f of files) expect(statSync(f).size).toBeLessThanOrEqual(64 * 1024);
+    const r = await open(t.dir);
+    expect(r.state.entries).toHaveLength(400);
+    await r.s.close();
+  });
+
+  it('bytes of a torn write inside the zeros are cut off and logged; the records before survive', async () => {
+    let r = await open(t.dir);
+    await r.s.save(null, entries(1, 10, 1, 40));
+    const [file] = r.s.segmentFiles();
+    await r.s.close();
+    const end = await recordsEnd(t.dir);
+    const buf = readFileSync(file!);
+    buf.fill(0x5a, end + 9, end + 300); // a batch whose first page never reached the disk
+    writeFileSync(file!, buf);
+    const warnings: string[] = [];
+    r = await open(t.dir, warnings);
+    expect(r.state.entries).toHaveLength(10);
+    expect(warnings).toEqual([expect.stringContaining(`truncating a torn write at the tail of ${file}`)]);
+    await r.s.save(null, entries(11, 12, 1, 40));
+    await r.s.close();
+    r = await open(t.dir);
+    expect(r.state.entries.map((e) => e.index)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    await r.s.close();
+  });
+
+  it('zeros where a record should start with an intact record after them is corruption, not a tail', async () => {
+    let r = await open(t.dir);
+    await r.s.save(null, entries(1, 10, 1, 40));
+    const [file] = r.s.segmentFiles();
+    await r.s.close();
+    const buf = readFileSync(file!);
+    const firstEntryAt = 52; // after the segment head: hard state (27 B) and snapshot marker (25 B)
+    buf.fill(0, firstEntryAt, firstEntryAt + 66); // the first entry record (9 + 17 + 40 B) zeroed
+    writeFileSync(file!, buf);
+    const err = (await open(t.dir).catch((e: unknown) => e)) as WalCorruptionError;
+    expect(err).toBeInstanceOf(WalCorruptionError);
+    expect([err.file, err.offset]).toEqual([file, firstEntryAt]);
+    expect(err.reason).toBe(`non-zero bytes after the end of the records, but an intact record follows at byte ${firstEntryAt + 66}: not a torn tail`);
+    void r;
+  });
+
+  it('a failed zero-fill fails the storage: later writes are refused, acknowledged ones survive', async () => {
+    const fs = new FaultyFs();
+    const { s } = await open(t.dir, [], { fs, preallocateBytes: 1024 });
+    await s.save(null, entries(1, 2));
+    fs.failNextZeroFill = 'EIO';
+    await s.save(null, entries(3, 30, 1, 40)); // runs past the zeros: the next step starts, and fails
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fs.failNextZeroFill).toBeNull();
+    const later = await s.save(null, entries(31, 31)).catch((e: unknown) => e);
+    expect(later).toMatchObject({ code: 'STORAGE_IO', errno: 'EIO' });
+    expect(later).toBeInstanceOf(StorageIOError);
+    await s.close();
+    const r = await open(t.dir);
+    expect(r.state.entries.map((e) => e.index)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    await r.s.close();
+  });
+});
