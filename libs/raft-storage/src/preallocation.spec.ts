@@ -75,7 +75,7 @@ describe('preallocated segments (zeros written ahead of the records)', () => {
   });
 
   it('zeros where a record should start with an intact record after them is corruption, not a tail', async () => {
-    let r = await open(t.dir);
+    const r = await open(t.dir);
     await r.s.save(null, entries(1, 10, 1, 40));
     const [file] = r.s.segmentFiles();
     await r.s.close();
@@ -87,7 +87,6 @@ describe('preallocated segments (zeros written ahead of the records)', () => {
     expect(err).toBeInstanceOf(WalCorruptionError);
     expect([err.file, err.offset]).toEqual([file, firstEntryAt]);
     expect(err.reason).toBe(`non-zero bytes after the end of the records, but an intact record follows at byte ${firstEntryAt + 66}: not a torn tail`);
-    void r;
   });
 
   it('a failed zero-fill fails the storage: later writes are refused, acknowledged ones survive', async () => {
