@@ -48,8 +48,16 @@ function nodeRecord(file: Pick<ClusterFile, 'basePort' | 'dataDir' | 'clusterId'
       PEER_PORT: String(peerPort),
       DATA_DIR: dataDir,
     },
-    command: [process.execPath, '--enable-source-maps', join(repoRoot, 'dist/apps/raft-node/src/main.js')],
+    command: [process.execPath, '--enable-source-maps', ...nodeArgs(), join(repoRoot, 'dist/apps/raft-node/src/main.js')],
   };
+}
+
+/**
+ * Extra Node.js flags for the raft-node processes from `RAFT_NODE_ARGS` (space-separated),
+ * e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` — flags NODE_OPTIONS does not accept.
+ */
+function nodeArgs(): string[] {
+  return (process.env['RAFT_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
 }
 
 /** Admin gateway and chat service records, on 8080/8090 for the default base port. */
