@@ -28,6 +28,10 @@ const MESSAGES = Number(arg('messages', '200'));
 const RATE = Number(arg('rate', '50'));
 const SIZES = arg('sizes', '10,100,1000,10000').split(',').map(Number);
 const BASE = Number(arg('base-port', '37000'));
+/** Skip the fan-out table (for quick profiling runs of the latency part). */
+const LATENCY_ONLY = process.argv.includes('--latency-only');
+/** Write a CPU profile of the chat process into this directory (`--cpu-prof`). */
+const PROFILE_DIR = arg('profile', '');
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -80,7 +84,7 @@ class Stack {
 
   async startChat(threshold: number): Promise<void> {
     await this.stopChat();
-    this.chat = spawn(process.execPath, [join(root, 'dist/apps/chat-message/src/main.js')], {
+    this.chat = spawn(process.execPath, [...this.chatNodeArgs(), join(root, 'dist/apps/chat-message/src/main.js')], {
       cwd: root,
       env: {
         ...process.env,
@@ -98,6 +102,22 @@ class Stack {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     await until('chat', async () => (await fetch(`${this.chatBase}/health`)).status === 200);
+  }
+
+  /**
+   * Extra Node.js flags for the chat process: `CHAT_NODE_ARGS` (space-separated) and, with
+   * `--profile DIR`, a CPU profile. Node writes `--cpu-prof` output only on a normal exit,
+   * but Nest's shutdown hook re-raises SIGTERM to die by the signal; the preloaded handler
+   * stays registered (so the re-raised signal does not kill) and exits normally instead.
+   */
+  private chatNodeArgs(): string[] {
+    const args = (process.env['CHAT_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+    if (PROFILE_DIR) {
+      const preload = join(this.dataDir, 'exit-on-sigterm.cjs');
+      writeFileSync(preload, "let n = 0; process.on('SIGTERM', () => { if (++n >= 2) process.exit(0); setTimeout(() => process.exit(0), 5000); });\n");
+      args.push('--cpu-prof', `--cpu-prof-dir=${resolve(PROFILE_DIR)}`, '--require', preload);
+    }
+    return args;
   }
 
   async stopChat(): Promise<void> {
@@ -313,6 +333,7 @@ async function main(): Promise<void> {
     process.stdout.write(`latency: ${CLIENTS} clients, ${MESSAGES} messages at ${RATE}/s\n`);
     const lat = await latency(stack);
     process.stdout.write(`${JSON.stringify(lat)}\n`);
+    if (LATENCY_ONLY) return;
     const rows: FanoutRow[] = [];
     for (const [mode, threshold] of [
       ['write', 1_000_000],
