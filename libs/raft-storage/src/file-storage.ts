@@ -31,7 +31,9 @@ export interface FileStorageOptions {
 }
 
 interface PendingWrite {
-  readonly data: Buffer;
+  /** Records, written back to back (one `writev` per group commit: no copying into one buffer). */
+  readonly chunks: readonly Buffer[];
+  readonly bytes: number;
   /** The hard state this write records, if any. */
   readonly hard: HardState | null;
   readonly maxEntryIndex: number;
@@ -173,7 +175,7 @@ export class FileStorage implements RaftStorage {
     }
     if (discardedConflictingSuffix && snap) {
       // Make the discard durable, so entries appended from now on are not discarded with it.
-      await this.enqueue(Buffer.concat([encodeTruncate(0), encodeSnapshotMarker(snap.index, snap.term)]), 0);
+      await this.enqueue([encodeTruncate(0), encodeSnapshotMarker(snap.index, snap.term)], 0);
     }
     return { hardState: hard, snapshot: snap, entries };
   }
@@ -209,13 +211,15 @@ export class FileStorage implements RaftStorage {
     }
     if (hardState) parts.push(encodeHardState(hardState));
     if (parts.length === 0) return Promise.resolve();
-    return this.enqueue(parts.length === 1 ? parts[0]! : Buffer.concat(parts), maxEntryIndex, hardState);
+    return this.enqueue(parts, maxEntryIndex, hardState);
   }
 
-  private enqueue(data: Buffer, maxEntryIndex: number, hard: HardState | null = null): Promise<void> {
+  private enqueue(chunks: readonly Buffer[], maxEntryIndex: number, hard: HardState | null = null): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
+    let bytes = 0;
+    for (const c of chunks) bytes += c.length;
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ data, hard, maxEntryIndex, resolve, reject });
+      this.pending.push({ chunks, bytes, hard, maxEntryIndex, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -228,17 +232,19 @@ export class FileStorage implements RaftStorage {
       this.pending = [];
       try {
         if (this.failure) throw this.failure;
-        const data = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((w) => w.data));
+        const chunks = batch.length === 1 ? batch[0]!.chunks : batch.flatMap((w) => w.chunks);
+        let bytes = 0;
+        for (const w of batch) bytes += w.bytes;
         let active = this.segments[this.segments.length - 1]!;
-        if (active.size > 0 && active.size + data.length > this.segmentBytes) {
+        if (active.size > 0 && active.size + bytes > this.segmentBytes) {
           await this.startSegment(active.seq + 1);
           active = this.segments[this.segments.length - 1]!;
         }
         // The records must not overlap zeros still being written past the end of the file.
-        if (this.extending && active.size + data.length > this.activeFileBytes) await this.extending;
+        if (this.extending && active.size + bytes > this.activeFileBytes) await this.extending;
         if (this.failure) throw this.failure;
-        await this.fs.writeDurable(this.activeFd!, data, active.size);
-        active.size += data.length;
+        await this.fs.writeDurable(this.activeFd!, chunks, active.size);
+        active.size += bytes;
         this.activeFileBytes = Math.max(this.activeFileBytes, active.size);
         this.preallocate(active);
         for (const w of batch) {
@@ -268,7 +274,7 @@ export class FileStorage implements RaftStorage {
     const at = this.activeFileBytes;
     this.zeros ??= Buffer.alloc(this.preallocateBytes);
     this.extending = this.fs
-      .writeDurable(this.activeFd!, this.zeros.subarray(0, n), at)
+      .writeDurable(this.activeFd!, [this.zeros.subarray(0, n)], at)
       .then(() => void (this.activeFileBytes = Math.max(this.activeFileBytes, at + n)))
       .catch((e: unknown) => void (this.failure ??= ioError('preallocate', e)))
       .finally(() => void (this.extending = null));
@@ -298,14 +304,14 @@ export class FileStorage implements RaftStorage {
 
   /** Durably writes the head records (hard state, compaction floor) of the empty active segment. */
   private async writeHead(segment: SegmentInfo): Promise<void> {
-    const head = Buffer.concat([encodeHardState(this.writtenHardState), encodeSnapshotMarker(this.floor, this.snapshots.meta()?.term ?? 0)]);
+    const head = [encodeHardState(this.writtenHardState), encodeSnapshotMarker(this.floor, this.snapshots.meta()?.term ?? 0)];
     try {
       await this.fs.writeDurable(this.activeFd!, head, 0);
     } catch (e) {
       throw ioError('segment head', e);
     }
-    segment.size = head.length;
-    this.activeFileBytes = Math.max(this.activeFileBytes, head.length);
+    segment.size = head[0]!.length + head[1]!.length;
+    this.activeFileBytes = Math.max(this.activeFileBytes, segment.size);
   }
 
   // ───────────── snapshots ─────────────
@@ -322,7 +328,7 @@ export class FileStorage implements RaftStorage {
     const records = keep ? [encodeSnapshotMarker(meta.index, meta.term)] : [encodeTruncate(0), encodeSnapshotMarker(meta.index, meta.term)];
     this.terms = keep ? this.terms.slice(meta.index - this.floor) : [];
     this.floor = meta.index;
-    await this.enqueue(Buffer.concat(records), 0);
+    await this.enqueue(records, 0);
     await this.deleteSegmentsThrough(meta.index);
   }
 
@@ -341,7 +347,7 @@ export class FileStorage implements RaftStorage {
     if (index <= this.floor) return;
     this.terms = this.terms.slice(index - this.floor);
     this.floor = index;
-    await this.enqueue(encodeSnapshotMarker(index, snap.term), 0);
+    await this.enqueue([encodeSnapshotMarker(index, snap.term)], 0);
     await this.deleteSegmentsThrough(index);
   }
 

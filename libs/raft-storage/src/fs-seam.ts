@@ -21,8 +21,11 @@ export interface FileSystem {
   /** Opens an existing file read-only. */
   openRead(path: string): Promise<number>;
   write(fd: number, data: Buffer): Promise<void>;
-  /** Writes all of `data` at `position` of a descriptor from `openDurable`; durable once resolved. */
-  writeDurable(fd: number, data: Buffer, position: number): Promise<void>;
+  /**
+   * Writes `chunks` back to back at `position` of a descriptor from `openDurable` (one
+   * `writev`, looping on short writes); durable once resolved.
+   */
+  writeDurable(fd: number, chunks: readonly Buffer[], position: number): Promise<void>;
   fdatasync(fd: number): Promise<void>;
   fsync(fd: number): Promise<void>;
   close(fd: number): Promise<void>;
@@ -50,6 +53,19 @@ async function writeAll(fd: number, data: Buffer, position: number | null = null
   }
 }
 
+/** Writes every byte of `chunks` at `position` with `writev`, resuming after short writes. */
+async function writevAll(fd: number, chunks: readonly Buffer[], position: number): Promise<void> {
+  let rest = chunks.filter((c) => c.length > 0);
+  let at = position;
+  while (rest.length > 0) {
+    const written = await new Promise<number>((resolve, reject) => fs.writev(fd, rest, at, (err, n) => (err ? reject(err) : resolve(n))));
+    at += written;
+    let skip = written;
+    while (rest.length > 0 && skip >= rest[0]!.length) skip -= rest.shift()!.length;
+    if (skip > 0) rest = [rest[0]!.subarray(skip), ...rest.slice(1)];
+  }
+}
+
 /**
  * Opens for positioned writes without truncating; `O_DSYNC` when `durable`. No `O_APPEND`:
  * Linux ignores the position of `pwrite` on such descriptors.
@@ -72,7 +88,7 @@ export const nodeFileSystem: FileSystem = {
   openDurable: (p) => openForWrite(p, true),
   openRead: (p) => new Promise((resolve, reject) => fs.open(p, 'r', (err, fd) => (err ? reject(err) : resolve(fd)))),
   write: (fd, data) => writeAll(fd, data),
-  writeDurable: writeAll,
+  writeDurable: writevAll,
   fdatasync: promisify<[number]>(fs.fdatasync),
   fsync: promisify<[number]>(fs.fsync),
   close: promisify<[number]>(fs.close),

@@ -48,9 +48,12 @@ function frame(type: RecordType, payload: Buffer): Buffer {
   return out;
 }
 
+/** CRC32C of each possible type byte alone: the running value the payload's CRC continues from. */
+const TYPE_BYTE_CRC: readonly number[] = Array.from({ length: 256 }, (_, t) => crc32c(Buffer.of(t)));
+
 /** CRC32C over the type byte followed by the payload. */
 export function checksum(type: number, payload: Buffer): number {
-  return crc32c(payload, crc32c(Buffer.of(type)));
+  return crc32c(payload, TYPE_BYTE_CRC[type & 0xff]);
 }
 
 /** Encodes one entry record into `out` at `off`; returns the bytes written. */

@@ -18,6 +18,12 @@ export function entries(from: number, to: number, term = 1, size = 0): Entry[] {
 
 export const text = (d: Uint8Array): string => new TextDecoder().decode(d);
 
+/** A write of preallocated zeros: it starts with a zero record header (record types are ≥ 1). */
+export function isZeroFill(chunks: readonly Buffer[]): boolean {
+  const first = chunks[0];
+  return first !== undefined && first.length > 4 && first[4] === 0;
+}
+
 /** A filesystem seam that counts syncs and can fail chosen operations. */
 export class FaultyFs implements FileSystem {
   syncs = 0;
@@ -43,10 +49,10 @@ export class FaultyFs implements FileSystem {
     return this.base.write(fd, data);
   }
   /** A durable write counts as a write and as a sync; an injected write failure wins. */
-  async writeDurable(fd: number, data: Buffer, position: number): Promise<void> {
+  async writeDurable(fd: number, chunks: readonly Buffer[], position: number): Promise<void> {
     this.writes++;
     this.syncs++;
-    const zeroFill = data.length > 4 && data[4] === 0;
+    const zeroFill = isZeroFill(chunks);
     for (const key of zeroFill ? (['failNextZeroFill'] as const) : (['failNextWrite', 'failNextSync'] as const)) {
       const code = this[key];
       if (code) {
@@ -54,7 +60,7 @@ export class FaultyFs implements FileSystem {
         throw Object.assign(new Error(`${code}: injected`), { code });
       }
     }
-    return this.base.writeDurable(fd, data, position);
+    return this.base.writeDurable(fd, chunks, position);
   }
   async fdatasync(fd: number): Promise<void> {
     this.syncs++;

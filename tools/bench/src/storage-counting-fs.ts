@@ -21,14 +21,17 @@ export class CountingFs implements FileSystem {
    * A durable (O_DSYNC) write of records is one write and one sync. A write starting with a
    * zero record header (records have type ≥ 1) is preallocation, kept apart.
    */
-  writeDurable = (fd: number, data: Buffer, position: number) => {
-    if (data.length > 4 && data[4] === 0) {
-      this.zeroBytes += data.length;
-      return this.base.writeDurable(fd, data, position);
+  writeDurable = (fd: number, chunks: readonly Buffer[], position: number) => {
+    let n = 0;
+    for (const c of chunks) n += c.length;
+    const first = chunks[0];
+    if (first !== undefined && first.length > 4 && first[4] === 0) {
+      this.zeroBytes += n;
+      return this.base.writeDurable(fd, chunks, position);
     }
-    this.bytes += data.length;
+    this.bytes += n;
     this.syncs++;
-    return this.base.writeDurable(fd, data, position);
+    return this.base.writeDurable(fd, chunks, position);
   };
   fdatasync = (fd: number) => {
     this.syncs++;

@@ -22,9 +22,9 @@ const NODES = 3;
  */
 function noSyncFs(counter: { syncs: number }): FileSystem {
   const skip = async (): Promise<void> => void counter.syncs++;
-  const writeDurable = (fd: number, data: Buffer, position: number): Promise<void> => {
+  const writeDurable = (fd: number, chunks: readonly Buffer[], position: number): Promise<void> => {
     counter.syncs++;
-    return nodeFileSystem.writeDurable(fd, data, position);
+    return nodeFileSystem.writeDurable(fd, chunks, position);
   };
   return { ...nodeFileSystem, openDurable: (p) => openForWrite(p, false), writeDurable, fdatasync: skip, fsync: skip, syncDir: skip };
 }
