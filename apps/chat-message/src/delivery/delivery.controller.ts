@@ -11,7 +11,7 @@ import { FeedService, type SyncPage } from '../fanout/feed.service';
 import { ChatMetrics } from '../metrics/chat-metrics';
 import { ProjectionStatus } from '../projection/projection-status.service';
 import { ConnectionRegistry } from './connection-registry';
-import type { Frame } from './live-session';
+import type { OutboundFrame } from './outbound-frame';
 import { LocalHub, type HubListener } from './local-hub';
 import { SessionFactory } from './session-factory';
 
@@ -143,10 +143,9 @@ export class DeliveryController {
     const limit = this.env.CLIENT_MAX_BUFFERED_BYTES;
     const session = this.sessions.create(user.userId, cursor, {
       kind: 'sse',
-      send: (frame: Frame) => {
+      send: (frame: OutboundFrame) => {
         if (res.writableLength > limit) return false;
-        const id = 'cursor' in frame.data ? `id: ${frame.data.cursor}\n` : '';
-        res.write(`${id}event: ${frame.event}\ndata: ${JSON.stringify(frame.data)}\n\n`);
+        res.write(frame.serverSentEvent());
         return true;
       },
       close: (reason) => {

@@ -4,6 +4,7 @@ import type { BusEvent, ChatMessage } from '../common/types';
 import type { FeedService, Membership, SyncPage } from '../fanout/feed.service';
 import { ChatMetrics } from '../metrics/chat-metrics';
 import { LiveSession, type Frame, type Transport } from './live-session';
+import type { OutboundFrame } from './outbound-frame';
 import { LocalHub } from './local-hub';
 import type { EventBus } from '../infra/event-bus';
 
@@ -53,9 +54,9 @@ class FakeTransport implements Transport {
   frames: Frame[] = [];
   closedWith: string | null = null;
   full = false;
-  send(frame: Frame): boolean {
+  send(frame: OutboundFrame): boolean {
     if (this.full) return false;
-    this.frames.push(frame);
+    this.frames.push(frame.frame);
     return true;
   }
   close(reason: string): void {

@@ -1,22 +1,19 @@
 import type { Logger } from '@nestjs/common';
+import type { Counter } from 'prom-client';
 import { encodeCursor, type SyncCursor } from '../common/cursor';
-import type { BusEvent, ChatMessage } from '../common/types';
+import type { BusEvent } from '../common/types';
 import type { FeedService, Membership } from '../fanout/feed.service';
 import type { ChatMetrics } from '../metrics/chat-metrics';
 import type { HubListener, LocalHub } from './local-hub';
+import { MessageFrames } from './message-frames';
+import { OutboundFrame } from './outbound-frame';
 
-/** What the server pushes (WebSocket: JSON `{event, data}`; SSE: `event:`/`data:`, `id:` = cursor). */
-export type Frame =
-  | { readonly event: 'sync'; readonly data: { readonly messages: ChatMessage[]; readonly cursor: string; readonly hasMore: boolean } }
-  | { readonly event: 'ready'; readonly data: { readonly cursor: string } }
-  | { readonly event: 'message'; readonly data: ChatMessage & { readonly cursor: string } }
-  | { readonly event: 'receipt'; readonly data: { readonly conversationId: string; readonly userId: string; readonly seq: number } }
-  | { readonly event: 'membership'; readonly data: { readonly conversationId: string; readonly userId: string; readonly action: 'join' | 'leave' } };
+export type { Frame } from './outbound-frame';
 
 export interface Transport {
   readonly kind: 'ws' | 'sse';
   /** Queues a frame; false when the client's buffer is over the limit (it is too slow). */
-  send(frame: Frame): boolean;
+  send(frame: OutboundFrame): boolean;
   /** Ends the connection, telling the client why. */
   close(reason: string): void;
 }
@@ -31,6 +28,10 @@ export interface SessionDeps {
   readonly maxQueued: number;
 }
 
+type MessageEvent = Extract<BusEvent, { t: 'm' }>;
+/** Work that needs I/O (a sync pull), run in order on the session's queue. */
+type Followup = () => Promise<void>;
+
 /**
  * One push connection. It starts from the client's cursor (a gap fill through sync, page by
  * page), then goes live. Every push is checked against the cursor, Telegram-style: the
@@ -38,6 +39,10 @@ export interface SessionDeps {
  * at once; an old one is dropped; a newer one means something was missed, so the session
  * pulls from its cursor (sync) instead. The client therefore never sees a gap or a
  * duplicate, and each frame carries the cursor to resume from.
+ *
+ * Events are handled in arrival order. While nothing is queued an event is handled in line
+ * — the usual live push costs no promise, timer or allocation beyond its (shared) frame;
+ * only pulls go through the promise queue, and every event behind a pull waits its turn.
  */
 export class LiveSession implements HubListener {
   private cursor: { p: number; c: Record<string, number> };
@@ -50,6 +55,10 @@ export class LiveSession implements HubListener {
   private chain: Promise<void> = Promise.resolve();
   private queued = 0;
   private closed = false;
+  /** `encodeCursor(this.cursor)`, kept until the cursor changes (see `cursorText`). */
+  private encodedCursor: string | null = null;
+  private readonly pushed: Counter.Internal;
+  private readonly synced: Counter.Internal;
 
   constructor(
     readonly userId: string,
@@ -58,6 +67,8 @@ export class LiveSession implements HubListener {
     private readonly deps: SessionDeps,
   ) {
     this.cursor = { p: start.p, c: { ...start.c } };
+    this.pushed = deps.metrics.delivered.labels({ transport: transport.kind, path: 'push' });
+    this.synced = deps.metrics.delivered.labels({ transport: transport.kind, path: 'sync' });
   }
 
   get isClosed(): boolean {
@@ -65,14 +76,14 @@ export class LiveSession implements HubListener {
   }
 
   currentCursor(): string {
-    return encodeCursor(this.cursor);
+    return (this.encodedCursor ??= encodeCursor(this.cursor));
   }
 
   start(): void {
     this.offUser = this.deps.hub.subscribeUser(this.userId, this);
     this.enqueue(async () => {
       await this.catchUp('resume');
-      this.emit({ event: 'ready', data: { cursor: this.currentCursor() } });
+      this.emit(new OutboundFrame({ event: 'ready', data: { cursor: this.currentCursor() } }));
     });
   }
 
@@ -84,77 +95,103 @@ export class LiveSession implements HubListener {
     this.convSubs.clear();
   }
 
-  onEvent(e: BusEvent): void {
+  onEvent(e: BusEvent, frames?: MessageFrames): void {
     if (this.closed) return;
-    if (this.queued >= this.deps.maxQueued) {
-      this.disconnect('client too slow: too many pending events; reconnect with your cursor');
+    if (this.queued > 0) {
+      if (this.queued >= this.deps.maxQueued) {
+        this.disconnect('client too slow: too many pending events; reconnect with your cursor');
+        return;
+      }
+      this.enqueue(async () => {
+        const followup = this.handle(e, frames);
+        if (followup) await followup();
+      });
       return;
     }
-    this.enqueue(() => this.handle(e));
+    try {
+      const followup = this.handle(e, frames);
+      if (followup) this.enqueue(followup);
+    } catch (err) {
+      this.fail(err);
+    }
   }
 
-  private enqueue(step: () => Promise<void>): void {
+  private enqueue(step: Followup): void {
     this.queued++;
     this.chain = this.chain
       .then(async () => {
         if (!this.closed) await step();
       })
-      .catch((err: unknown) => {
-        this.deps.logger.warn(`session of ${this.userId} failed: ${String(err)}`);
-        this.disconnect('server error; reconnect with your cursor');
-      })
+      .catch((err: unknown) => this.fail(err))
       .finally(() => {
         this.queued--;
       });
   }
 
-  private async handle(e: BusEvent): Promise<void> {
+  private fail(err: unknown): void {
+    this.deps.logger.warn(`session of ${this.userId} failed: ${String(err)}`);
+    this.disconnect('server error; reconnect with your cursor');
+  }
+
+  /** Applies an event at once; returns the pull it needs, if any (run before anything later). */
+  private handle(e: BusEvent, frames: MessageFrames | undefined): Followup | null {
     switch (e.t) {
       case 'm':
-        return this.onMessage(e);
-      case 'mem':
-        if (e.userId === this.userId) {
-          if (e.action === 'join') await this.catchUp('join');
-          else this.forget(e.conversationId);
+        return this.onMessage(e, frames ?? new MessageFrames(e.m));
+      case 'mem': {
+        const announce = (): void => {
+          if (this.memberships.has(e.conversationId) || e.userId === this.userId) {
+            this.emit(new OutboundFrame({ event: 'membership', data: { conversationId: e.conversationId, userId: e.userId, action: e.action } }));
+          }
+        };
+        if (e.userId === this.userId && e.action === 'join') {
+          return async () => {
+            await this.catchUp('join');
+            announce();
+          };
         }
-        if (this.memberships.has(e.conversationId) || e.userId === this.userId) {
-          this.emit({ event: 'membership', data: { conversationId: e.conversationId, userId: e.userId, action: e.action } });
-        }
-        return;
+        if (e.userId === this.userId) this.forget(e.conversationId);
+        announce();
+        return null;
+      }
       case 'r':
-        if (this.memberships.has(e.conversationId)) this.emit({ event: 'receipt', data: { conversationId: e.conversationId, userId: e.userId, seq: e.seq } });
-        return;
+        if (this.memberships.has(e.conversationId)) this.emit(new OutboundFrame({ event: 'receipt', data: { conversationId: e.conversationId, userId: e.userId, seq: e.seq } }));
+        return null;
       case 'p':
-        return;
+        return null;
     }
   }
 
-  private async onMessage(e: Extract<BusEvent, { t: 'm' }>): Promise<void> {
+  private onMessage(e: MessageEvent, frames: MessageFrames): Followup | null {
     const m = e.m;
     const mem = this.memberships.get(m.conversationId);
     if (e.pts) {
       const pts = e.pts[this.userId];
-      if (pts === undefined || pts <= this.cursor.p) return;
+      if (pts === undefined || pts <= this.cursor.p) return null;
       if (pts === this.cursor.p + 1 && mem) {
-        this.cursor.p = pts;
-        if (m.seq > mem.joinedSeq) this.deliver({ ...m, pts }, 'push');
-        return;
+        const from = this.currentCursor();
+        this.setCursor(() => (this.cursor.p = pts));
+        if (m.seq > mem.joinedSeq) this.deliver(frames, from, pts);
+        return null;
       }
-      await this.catchUp('gap');
-      return;
+      return () => this.catchUp('gap');
     }
-    if (!mem || !this.merged.has(m.conversationId) || mem.switchSeq !== e.switchSeq) {
-      await this.catchUp('mode');
-      return;
-    }
+    if (!mem || !this.merged.has(m.conversationId) || mem.switchSeq !== e.switchSeq) return () => this.catchUp('mode');
     const base = this.cursor.c[m.conversationId] ?? Math.max(mem.switchSeq, mem.joinedSeq);
-    if (m.seq <= base) return;
+    if (m.seq <= base) return null;
     if (m.seq === base + 1) {
-      this.cursor.c[m.conversationId] = m.seq;
-      this.deliver(m, 'push');
-      return;
+      const from = this.currentCursor();
+      this.setCursor(() => (this.cursor.c[m.conversationId] = m.seq));
+      this.deliver(frames, from, undefined);
+      return null;
     }
-    await this.catchUp('gap');
+    return () => this.catchUp('gap');
+  }
+
+  /** Changes the cursor in place, dropping its cached encoding. */
+  private setCursor(change: () => void): void {
+    change();
+    this.encodedCursor = null;
   }
 
   /** Pulls everything after the cursor (bounded pages) and pushes it as `sync` frames. */
@@ -164,13 +201,13 @@ export class LiveSession implements HubListener {
       const page = await this.deps.feed.sync(this.userId, this.cursor, this.deps.pageLimit);
       if (this.closed) return;
       this.setMemberships(page.memberships);
-      this.cursor = { p: page.cursor.p, c: { ...page.cursor.c } };
+      this.setCursor(() => (this.cursor = { p: page.cursor.p, c: { ...page.cursor.c } }));
       this.merged = new Set(page.memberships.filter((m) => m.mode === 'read').map((m) => m.conversationId));
       const fresh = page.messages.filter((m) => m.seq > (this.delivered.get(m.conversationId) ?? 0));
       for (const m of fresh) this.delivered.set(m.conversationId, m.seq);
       if (fresh.length > 0 || page.hasMore || reason === 'resume') {
-        this.deps.metrics.delivered.inc({ transport: this.transport.kind, path: 'sync' }, fresh.length);
-        this.emit({ event: 'sync', data: { messages: fresh, cursor: this.currentCursor(), hasMore: page.hasMore } });
+        this.synced.inc(fresh.length);
+        this.emit(new OutboundFrame({ event: 'sync', data: { messages: fresh, cursor: this.currentCursor(), hasMore: page.hasMore } }));
       }
       if (!page.hasMore || this.closed) return;
     }
@@ -196,14 +233,21 @@ export class LiveSession implements HubListener {
     this.convSubs.delete(conv);
   }
 
-  private deliver(m: ChatMessage, path: 'push'): void {
+  /**
+   * Pushes the message (the cursor has already moved past it). The frame is the one shared
+   * by every session that was at the same cursor `from`; its cursor is ours now as well.
+   */
+  private deliver(frames: MessageFrames, from: string, pts: number | undefined): void {
+    const m = frames.message;
     if (m.seq <= (this.delivered.get(m.conversationId) ?? 0)) return;
     this.delivered.set(m.conversationId, m.seq);
-    this.deps.metrics.delivered.inc({ transport: this.transport.kind, path });
-    this.emit({ event: 'message', data: { ...m, cursor: this.currentCursor() } });
+    this.pushed.inc();
+    const frame = frames.frameFor(from, pts, () => this.currentCursor());
+    this.encodedCursor = frame.cursor ?? null;
+    this.emit(frame);
   }
 
-  private emit(frame: Frame): void {
+  private emit(frame: OutboundFrame): void {
     if (this.closed) return;
     if (!this.transport.send(frame)) this.disconnect('client too slow: send buffer full; reconnect with your cursor');
   }

@@ -1,9 +1,11 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { BusEvent } from '../common/types';
 import { EventBus } from '../infra/event-bus';
+import { MessageFrames } from './message-frames';
 
 export interface HubListener {
-  onEvent(e: BusEvent): void;
+  /** `frames`: for a message event, its frames shared by every listener of this dispatch. */
+  onEvent(e: BusEvent, frames?: MessageFrames): void;
 }
 
 /**
@@ -29,12 +31,21 @@ export class LocalHub implements OnModuleInit, OnModuleDestroy {
   }
 
   dispatch(e: BusEvent): void {
+    // Read fan-out: one conversation's listeners, no union needed (the common large case).
+    if (e.t === 'm' && !e.pts) {
+      const set = this.byConv.get(e.m.conversationId);
+      if (!set) return;
+      const frames = new MessageFrames(e.m);
+      // A snapshot: a listener may unsubscribe (disconnect) while we iterate.
+      for (const l of Array.from(set)) l.onEvent(e, frames);
+      return;
+    }
     const targets = new Set<HubListener>();
     const add = (set: Set<HubListener> | undefined): void => set?.forEach((l) => targets.add(l));
     switch (e.t) {
       case 'm':
-        if (e.pts) for (const user of Object.keys(e.pts)) add(this.byUser.get(user));
-        else add(this.byConv.get(e.m.conversationId));
+        // Write fan-out (read fan-out returned above): the recipients' own listeners.
+        for (const user of Object.keys(e.pts ?? {})) add(this.byUser.get(user));
         break;
       case 'mem':
         add(this.byUser.get(e.userId));
@@ -46,7 +57,8 @@ export class LocalHub implements OnModuleInit, OnModuleDestroy {
       case 'p':
         return;
     }
-    for (const l of targets) l.onEvent(e);
+    const frames = e.t === 'm' ? new MessageFrames(e.m) : undefined;
+    for (const l of targets) l.onEvent(e, frames);
   }
 
   subscribeUser(userId: string, l: HubListener): () => void {

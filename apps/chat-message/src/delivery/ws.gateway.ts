@@ -6,11 +6,12 @@ import { AuthService } from '../auth/auth.service';
 import { CHAT_ENV, type ChatEnv } from '../config/chat-config';
 import { decodeCursor, InvalidCursorError, type SyncCursor } from '../common/cursor';
 import { ConnectionRegistry } from './connection-registry';
-import type { Frame, LiveSession, Transport } from './live-session';
+import type { LiveSession } from './live-session';
 import { SessionFactory } from './session-factory';
+import { WriteBatch } from './write-batch';
+import { WS_CLOSE, WsTransport } from './ws-transport';
 
-/** Close codes (RFC 6455 private range) with a human-readable reason. */
-export const WS_CLOSE = { unauthorized: 4401, badRequest: 4400, tooSlow: 4008, overloaded: 1013 } as const;
+export { WS_CLOSE } from './ws-transport';
 
 type ChatSocket = WebSocket & { session?: LiveSession; release?: () => void };
 
@@ -21,6 +22,9 @@ type ChatSocket = WebSocket & { session?: LiveSession; release?: () => void };
  */
 @WebSocketGateway({ path: '/v1/ws' })
 export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
+  /** Shared by all sockets: one end-of-tick flush however many sockets were written. */
+  private readonly batch = new WriteBatch();
+
   constructor(
     private readonly auth: AuthService,
     private readonly sessions: SessionFactory,
@@ -50,21 +54,8 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
       return;
     }
     socket.release = slot.release;
-    const limit = this.env.CLIENT_MAX_BUFFERED_BYTES;
-    const transport: Transport = {
-      kind: 'ws',
-      send: (frame: Frame) => {
-        if (socket.readyState !== WebSocket.OPEN) return true;
-        if (socket.bufferedAmount > limit) return false;
-        socket.send(JSON.stringify(frame));
-        return true;
-      },
-      close: (reason) => {
-        if (socket.readyState === WebSocket.OPEN) socket.close(WS_CLOSE.tooSlow, reason.slice(0, 120));
-        // A client that stopped reading may never complete the closing handshake.
-        setTimeout(() => socket.terminate(), 2000).unref();
-      },
-    };
+    // req.socket is the TCP socket the WebSocket was upgraded from (and writes to).
+    const transport = new WsTransport(socket, req.socket, this.batch, this.env.CLIENT_MAX_BUFFERED_BYTES);
     socket.session = this.sessions.create(userId, cursor, transport);
     socket.session.start();
   }
