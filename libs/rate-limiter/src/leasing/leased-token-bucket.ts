@@ -7,7 +7,7 @@ import { requireCost, requireKey, requireNonNegativeInteger, requirePositiveInte
 import { type TokenBucketConfig, type TokenBucketParams, tokenBucketParams } from '../memory/token-bucket';
 import { RedisCallGuard, type RedisLimiterOptions } from '../redis/redis-call-guard';
 import { defineScript, type ScriptRunner } from '../redis/redis-script';
-import { TOKEN_BUCKET_LEASE_LUA } from '../redis/scripts/token-bucket.lua';
+import { TOKEN_BUCKET_KEY_KIND, TOKEN_BUCKET_LEASE_LUA } from '../redis/scripts/token-bucket.lua';
 
 /** Leasing knobs. */
 export interface LeaseOptions {
@@ -121,7 +121,7 @@ export class LeasedTokenBucket implements RateLimiter {
   async reset(key: string): Promise<void> {
     this.leases.delete(requireKey(key));
     try {
-      await this.guard.withTimeout(this.guard.redis.del(...this.guard.keysFor(key, ['tb'])));
+      await this.guard.withTimeout(this.guard.redis.del(...this.guard.keysFor(key, [TOKEN_BUCKET_KEY_KIND])));
     } catch (error: unknown) {
       throw this.guard.unavailable(error);
     }
@@ -158,7 +158,7 @@ export class LeasedTokenBucket implements RateLimiter {
 
   private callScript(key: string, give: number, take: number, min: number): Promise<number[]> {
     const { capacity, refillTokens, refillIntervalMs } = this.params;
-    const keys = this.guard.keysFor(key, ['tb']);
-    return this.guard.withTimeout(this.script(keys, [capacity, refillTokens, refillIntervalMs, give, take, min]));
+    const [bucket] = this.guard.keysFor(key, [TOKEN_BUCKET_KEY_KIND]);
+    return this.guard.withTimeout(this.script([bucket, capacity, refillTokens, refillIntervalMs, give, take, min]));
   }
 }

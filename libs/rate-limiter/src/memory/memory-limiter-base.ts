@@ -68,7 +68,11 @@ export abstract class MemoryLimiterBase<S> implements RateLimiter {
     requireKey(key);
     requireCost(n, this.maxCost);
     const now = readClock(this.clock);
-    return this.withState(key, now, (state) => this.decide(state, n, now));
+    // withState inlined: no closure per call on the hot path.
+    const entry = this.entryAt(key, now);
+    const decision = this.decide(entry.state, n, now);
+    this.touched(entry, now);
+    return decision;
   }
 
   /**
@@ -76,15 +80,26 @@ export abstract class MemoryLimiterBase<S> implements RateLimiter {
    * becomes idle so that the sweep can drop it.
    */
   protected withState<R>(key: string, now: number, fn: (state: S) => R): R {
+    const entry = this.entryAt(key, now);
+    const result = fn(entry.state);
+    this.touched(entry, now);
+    return result;
+  }
+
+  /** The key's entry, replaced by a fresh one if absent or idle at `now`. */
+  private entryAt(key: string, now: number): Entry<S> {
     let entry = this.entries.get(key);
     if (entry === undefined || entry.idleAt <= now) {
       entry = { state: this.initialState(now), idleAt: now };
       this.entries.set(key, entry);
     }
-    const result = fn(entry.state);
+    return entry;
+  }
+
+  /** Records when the entry's state becomes idle, and sweeps now and then. */
+  private touched(entry: Entry<S>, now: number): void {
     entry.idleAt = this.idleAt(entry.state, now);
     this.maybeSweep(now);
-    return result;
   }
 
   /** The state of a key never seen (or idle) at `now`. */
@@ -97,7 +112,7 @@ export abstract class MemoryLimiterBase<S> implements RateLimiter {
   // Sweeps every max(1024, size) calls so eviction costs O(1) amortized per call.
   private maybeSweep(now: number): void {
     this.callsSinceSweep += 1;
-    if (this.callsSinceSweep < Math.max(1024, this.entries.size)) return;
+    if (this.callsSinceSweep < 1024 || this.callsSinceSweep < this.entries.size) return;
     this.callsSinceSweep = 0;
     for (const [key, entry] of this.entries) {
       if (entry.idleAt <= now) this.entries.delete(key);

@@ -4,13 +4,13 @@ import { requireCost, requireKey, requireNonNegativeInteger } from '../core/vali
 import { type LeakyBucketConfig, leakyBucketParams } from '../memory/leaky-bucket-meter';
 import { RedisLimiterBase, type RedisLimiterOptions } from './redis-limiter-base';
 import { defineScript, type ScriptRunner } from './redis-script';
-import { LEAKY_BUCKET_QUEUE_LUA } from './scripts/leaky-bucket.lua';
+import { LEAKY_BUCKET_QUEUE_KEY_KIND, LEAKY_BUCKET_QUEUE_LUA } from './scripts/leaky-bucket.lua';
 
 /**
  * Leaky bucket as a queue on Redis: same definition and guarantee as `LeakyBucketQueue`.
  * `acquire` reserves a departure slot atomically (server clock) and then sleeps locally
- * for the returned delay, so waiting costs no Redis round trips. One hash per key,
- * `<prefix>:{key}:lbq`, expiring once the backlog has leaked.
+ * for the returned delay, so waiting costs no Redis round trips. One string
+ * `"<level> <last>"` per key, `<prefix>:{key}:lbq2`, expiring once the backlog has leaked.
  */
 export class RedisLeakyBucketQueue extends RedisLimiterBase {
   readonly params: Required<LeakyBucketConfig>;
@@ -18,7 +18,7 @@ export class RedisLeakyBucketQueue extends RedisLimiterBase {
 
   constructor(config: LeakyBucketConfig, options: RedisLimiterOptions) {
     const params = leakyBucketParams(config);
-    super(params.capacity, params.capacity, ['lbq'], options);
+    super(params.capacity, params.capacity, [LEAKY_BUCKET_QUEUE_KEY_KIND], options);
     this.params = params;
     this.script = defineScript(this.guard.redis, 'leakyBucketQueue', 1, LEAKY_BUCKET_QUEUE_LUA);
   }
@@ -34,7 +34,7 @@ export class RedisLeakyBucketQueue extends RedisLimiterBase {
     const maxDelayMs = options?.timeoutMs === undefined ? -1 : requireNonNegativeInteger('timeoutMs', options.timeoutMs);
     let reply: number[];
     try {
-      reply = await this.guard.withTimeout(this.reserve(this.keysFor(key), n, maxDelayMs));
+      reply = await this.guard.withTimeout(this.reserve(key, n, maxDelayMs));
     } catch (error: unknown) {
       if (this.guard.failurePolicy === 'fail-open') return;
       throw this.guard.unavailable(error);
@@ -45,14 +45,14 @@ export class RedisLeakyBucketQueue extends RedisLimiterBase {
     if (delayMs > 0) await this.guard.sleep(delayMs);
   }
 
-  protected async runDecide(keys: readonly string[], n: number): Promise<number[]> {
-    const [status, room, delayMs, resetMs] = await this.reserve(keys, n, 0);
+  protected async runDecide(key: string, n: number): Promise<number[]> {
+    const [status, room, delayMs, resetMs] = await this.reserve(key, n, 0);
     // tryAcquire never queues: it is denied while the outlet is busy, until the backlog leaks.
     return status === 1 ? [1, room, 0, resetMs] : [0, room, Math.max(delayMs, resetMs), resetMs];
   }
 
-  private reserve(keys: readonly string[], n: number, maxDelayMs: number): Promise<number[]> {
+  private reserve(key: string, n: number, maxDelayMs: number): Promise<number[]> {
     const { capacity, leakTokens, leakIntervalMs } = this.params;
-    return this.script(keys, [capacity, leakTokens, leakIntervalMs, n, maxDelayMs]);
+    return this.script([this.keyOf(key), capacity, leakTokens, leakIntervalMs, n, maxDelayMs]);
   }
 }

@@ -12,29 +12,35 @@ export type { FailurePolicy, RedisLimiterOptions } from './redis-call-guard';
  */
 export abstract class RedisLimiterBase implements RateLimiter {
   protected readonly guard: RedisCallGuard;
+  // Key = head + key + tail: one concatenation per key instead of a map and a template.
+  private readonly keyHead: string;
+  private readonly keyTails: readonly string[];
 
   protected constructor(
     /** `RateLimit-Limit`. */
     readonly limit: number,
     /** The largest admissible `n`. */
     protected readonly maxCost: number,
-    /** Suffixes of this algorithm's keys (e.g. `['tb']`). */
-    private readonly keyKinds: readonly string[],
+    /** Suffixes of this algorithm's keys (e.g. `['tb2']`). */
+    keyKinds: readonly string[],
     options: RedisLimiterOptions,
   ) {
     this.guard = new RedisCallGuard(options);
+    this.keyHead = `${this.guard.prefix}:{`;
+    this.keyTails = keyKinds.map((kind) => `}:${kind}`);
   }
 
   /** @inheritdoc */
   async tryAcquire(key: string, n = 1): Promise<Decision> {
     requireKey(key);
     requireCost(n, this.maxCost);
+    let reply: number[];
     try {
-      const [allowed, remaining, retryAfterMs, resetMs] = await this.guard.withTimeout(this.runDecide(this.keysFor(key), n));
-      return allowed === 1 ? allow(this.limit, remaining, resetMs) : deny(this.limit, remaining, retryAfterMs, resetMs);
+      reply = await this.guard.withTimeout(this.runDecide(key, n));
     } catch (error: unknown) {
       return this.guard.failureDecision(this.limit, error);
     }
+    return reply[0] === 1 ? allow(this.limit, reply[1], reply[3]) : deny(this.limit, reply[1], reply[2], reply[3]);
   }
 
   /** @inheritdoc */
@@ -57,9 +63,19 @@ export abstract class RedisLimiterBase implements RateLimiter {
 
   /** The Redis keys of `key`, all sharing the hash tag `{key}`. */
   keysFor(key: string): string[] {
-    return this.guard.keysFor(key, this.keyKinds);
+    const keys: string[] = [];
+    for (const tail of this.keyTails) keys.push(this.keyHead + key + tail);
+    return keys;
   }
 
-  /** Runs the algorithm's script; resolves to `[allowed, remaining, retryAfterMs, resetMs]`. */
-  protected abstract runDecide(keys: readonly string[], n: number): Promise<number[]>;
+  /** The first Redis key of `key` (the only one for single-key algorithms). */
+  protected keyOf(key: string): string {
+    return this.keyHead + key + this.keyTails[0];
+  }
+
+  /**
+   * Runs the algorithm's script for the (validated) `key`; resolves to
+   * `[allowed, remaining, retryAfterMs, resetMs]`.
+   */
+  protected abstract runDecide(key: string, n: number): Promise<number[]>;
 }

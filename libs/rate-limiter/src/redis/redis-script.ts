@@ -1,7 +1,11 @@
 import type { RedisConnection } from './redis-client';
 
-/** Runs a script: all keys declared up front (Redis Cluster routes by them), then arguments. */
-export type ScriptRunner = (keys: readonly string[], args: readonly (string | number)[]) => Promise<number[]>;
+/**
+ * Runs a script on one argument list: its keys first (as many as declared, so that Redis
+ * Cluster can route by them), then its arguments. Resolves to the reply, checked to be an
+ * array of integers.
+ */
+export type ScriptRunner = (keysAndArgs: (string | number)[]) => Promise<number[]>;
 
 type DynamicCommand = (...keysAndArgs: (string | number)[]) => Promise<unknown>;
 
@@ -15,13 +19,19 @@ export function defineScript(connection: RedisConnection, name: string, numberOf
   const commands = connection as unknown as Record<string, DynamicCommand | undefined>;
   if (typeof commands[command] !== 'function') connection.defineCommand(command, { numberOfKeys, lua });
   const run = commands[command] as DynamicCommand;
-  return async (keys, args) => {
-    const reply = await run.call(connection, ...keys, ...args);
-    if (!Array.isArray(reply) || !reply.every((x): x is number => typeof x === 'number')) {
-      throw new TypeError(`unexpected reply from ${command}: ${JSON.stringify(reply)}`);
-    }
-    return reply;
+  // Built once per script, not per call (the hot path allocates only the argument list).
+  const check = (reply: unknown): number[] => {
+    if (isIntegerArray(reply)) return reply;
+    throw new TypeError(`unexpected reply from ${command}: ${JSON.stringify(reply)}`);
   };
+  return (keysAndArgs) => run.apply(connection, keysAndArgs).then(check);
+}
+
+/** Whether `reply` is an array of numbers (Redis integer replies). */
+export function isIntegerArray(reply: unknown): reply is number[] {
+  if (!Array.isArray(reply)) return false;
+  for (let i = 0; i < reply.length; i += 1) if (typeof reply[i] !== 'number') return false;
+  return true;
 }
 
 // FNV-1a, 32 bits: only needs to tell script versions apart.

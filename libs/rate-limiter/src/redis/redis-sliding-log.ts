@@ -1,7 +1,7 @@
 import { type WindowConfig, windowParams } from '../memory/fixed-window';
 import { RedisLimiterBase, type RedisLimiterOptions } from './redis-limiter-base';
 import { defineScript, type ScriptRunner } from './redis-script';
-import { SLIDING_LOG_LUA } from './scripts/window.lua';
+import { SLIDING_LOG_KEY_KINDS, SLIDING_LOG_LUA } from './scripts/window.lua';
 
 /**
  * Sliding log on Redis: same definition and guarantee as `SlidingLog`. A sorted set of
@@ -11,15 +11,20 @@ import { SLIDING_LOG_LUA } from './scripts/window.lua';
 export class RedisSlidingLog extends RedisLimiterBase {
   readonly params: Required<WindowConfig>;
   private readonly script: ScriptRunner;
+  private readonly limitArg: string;
+  private readonly windowArg: string;
 
   constructor(config: WindowConfig, options: RedisLimiterOptions) {
     const params = windowParams(config);
-    super(params.limit, params.limit, ['log', 'seq'], options);
+    super(params.limit, params.limit, SLIDING_LOG_KEY_KINDS, options);
     this.params = params;
+    this.limitArg = String(params.limit);
+    this.windowArg = String(params.windowMs);
     this.script = defineScript(this.guard.redis, 'slidingLog', 2, SLIDING_LOG_LUA);
   }
 
-  protected runDecide(keys: readonly string[], n: number): Promise<number[]> {
-    return this.script(keys, [this.params.limit, this.params.windowMs, n]);
+  protected runDecide(key: string, n: number): Promise<number[]> {
+    const [log, seq] = this.keysFor(key);
+    return this.script([log, seq, this.limitArg, this.windowArg, n]);
   }
 }

@@ -38,11 +38,11 @@ describe('Redis limiters: exact behaviour', () => {
       expect(denied).toMatchObject({ allowed: false, remaining: 0 });
       expect(aboutAnHour(denied.retryAfterMs)).toBe(true);
       expect(aboutAnHour(denied.resetMs / 3)).toBe(true);
-      const ttl = await redis.pttl(`${prefix}:{tb1}:tb`);
+      const ttl = await redis.pttl(`${prefix}:{tb1}:tb2`);
       expect(ttl).toBeGreaterThan(3 * HOUR - 5000);
       expect(ttl).toBeLessThanOrEqual(3 * HOUR);
       await bucket.reset('tb1');
-      expect(await redis.exists(`${prefix}:{tb1}:tb`)).toBe(0);
+      expect(await redis.exists(`${prefix}:{tb1}:tb2`)).toBe(0);
       expect(await bucket.tryAcquire('tb1', 3)).toMatchObject({ allowed: true, remaining: 0 });
       await expect(bucket.tryAcquire('tb1', 4)).rejects.toBeInstanceOf(CostExceedsCapacityError);
     });
@@ -138,7 +138,7 @@ describe('Redis limiters: exact behaviour', () => {
       expect(denied.allowed).toBe(false);
       expect(denied.retryAfterMs).toBe(denied.resetMs);
       expect(denied.retryAfterMs).toBeLessThanOrEqual(1000);
-      expect(await redis.pttl(`${prefix}:{f1}:fw`)).toBeLessThanOrEqual(1000);
+      expect(await redis.pttl(`${prefix}:{f1}:fw2`)).toBeLessThanOrEqual(1000);
       await delay(denied.retryAfterMs + 2);
       expect(await limiter.tryAcquire('f1', 3)).toMatchObject({ allowed: true, remaining: 0 });
     });

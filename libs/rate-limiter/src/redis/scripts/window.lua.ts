@@ -1,21 +1,34 @@
 import { PRELUDE_LUA } from './prelude.lua';
 
 /**
- * Fixed window. KEYS[1]: hash {w = window index, c = count}. ARGV: limit, windowMs, n.
+ * Suffixes of the window keys. Version 2 of the fixed window and the sliding window counter
+ * stores one string (format 1, `fw` / `swc`, was a hash): a new suffix, so a key left in
+ * the old format can never reach these scripts. The sliding log's format is unchanged.
+ */
+export const FIXED_WINDOW_KEY_KIND = 'fw2';
+export const SLIDING_WINDOW_COUNTER_KEY_KIND = 'swc2';
+export const SLIDING_LOG_KEY_KINDS = ['log', 'seq'] as const;
+
+/**
+ * Fixed window. KEYS[1]: string "<window index> <count>". ARGV: limit, windowMs, n.
  * Returns {allowed, remaining, retryAfterMs, resetMs}. The key expires when its window ends.
  */
 export const FIXED_WINDOW_LUA = `${PRELUDE_LUA}
 local limit, win, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local window = math.floor(now / win)
 local count = 0
-local st = redis.call('HMGET', KEYS[1], 'w', 'c')
-local stored = tonumber(st[1])
-if stored ~= nil and stored >= window then window, count = stored, tonumber(st[2]) end
+local v = redis.call('GET', KEYS[1])
+if v then
+  local a, b = string.match(v, '^(%S+) (%S+)$')
+  local stored, c = tonumber(a), tonumber(b)
+  if stored ~= nil and c ~= nil and stored >= window then window, count = stored, c end
+end
 local untilNext = (window + 1) * win - now
 if count + n <= limit then
   count = count + n
-  redis.call('HSET', KEYS[1], 'w', int(window), 'c', int(count))
-  redis.call('PEXPIRE', KEYS[1], at_least_1(untilNext))
+  local ttl = untilNext
+  if ttl < 1 then ttl = 1 end
+  redis.call('SET', KEYS[1], string.format('%d %d', window, count), 'PX', ttl)
   return {1, limit - count, 0, untilNext}
 end
 return {0, limit - count, untilNext, untilNext}
@@ -29,7 +42,7 @@ return {0, limit - count, untilNext, untilNext}
  */
 export const SLIDING_LOG_LUA = `${PRELUDE_LUA}
 local limit, win, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', int(now - win))
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', now - win))
 local total = redis.call('ZCARD', KEYS[1])
 local newest = now
 if total > 0 then newest = tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2]) end
@@ -38,8 +51,11 @@ if total + n <= limit then
   -- in admission order and the oldest entries are always the first to leave.
   local stamp = math.max(now, newest)
   local seq = redis.call('INCRBY', KEYS[2], n)
-  for i = seq - n + 1, seq do redis.call('ZADD', KEYS[1], int(stamp), int(i)) end
-  redis.call('PEXPIRE', KEYS[1], at_least_1(stamp + win - now))
+  local score = string.format('%d', stamp)
+  for i = seq - n + 1, seq do redis.call('ZADD', KEYS[1], score, string.format('%d', i)) end
+  local ttl = stamp + win - now
+  if ttl < 1 then ttl = 1 end
+  redis.call('PEXPIRE', KEYS[1], ttl)
   redis.call('PEXPIRE', KEYS[2], 2 * win)
   return {1, limit - total - n, 0, stamp + win - now}
 end
@@ -50,32 +66,37 @@ return {0, limit - total, tonumber(oldest[2]) + win - now, newest + win - now}
 `;
 
 /**
- * Sliding window counter. KEYS[1]: hash {w = window index, c = current count, p = previous}.
+ * Sliding window counter. KEYS[1]: string "<window index> <current count> <previous count>".
  * ARGV: limit, windowMs, n. Estimate × windowMs = p × (windowMs − offset) + c × windowMs.
  */
 export const SLIDING_WINDOW_COUNTER_LUA = `${PRELUDE_LUA}
 local limit, win, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local window = math.floor(now / win)
 local cur, prev = 0, 0
-local st = redis.call('HMGET', KEYS[1], 'w', 'c', 'p')
-local stored = tonumber(st[1])
-if stored ~= nil then
-  if stored >= window then window, cur, prev = stored, tonumber(st[2]), tonumber(st[3])
-  elseif stored == window - 1 then prev = tonumber(st[2]) end
+local v = redis.call('GET', KEYS[1])
+if v then
+  local a, b, c = string.match(v, '^(%S+) (%S+) (%S+)$')
+  local stored, sc, sp = tonumber(a), tonumber(b), tonumber(c)
+  if stored ~= nil and sc ~= nil and sp ~= nil then
+    if stored >= window then window, cur, prev = stored, sc, sp
+    elseif stored == window - 1 then prev = sc end
+  end
 end
 local start = window * win
 local offset = now - start
 local weighted = prev * (win - offset) + cur * win
 if weighted + n * win <= limit * win then
   cur = cur + n
-  redis.call('HSET', KEYS[1], 'w', int(window), 'c', int(cur), 'p', int(prev))
-  redis.call('PEXPIRE', KEYS[1], at_least_1(start + 2 * win - now))
-  return {1, floor_div(limit * win - weighted - n * win, win), 0, start + 2 * win - now}
+  local reset = start + 2 * win - now
+  local ttl = reset
+  if ttl < 1 then ttl = 1 end
+  redis.call('SET', KEYS[1], string.format('%d %d %d', window, cur, prev), 'PX', ttl)
+  return {1, math.floor((limit * win - weighted - n * win) / win), 0, reset}
 end
 local function earliest(p, room)
   if room < 0 then return win end
   if p == 0 then return 0 end
-  return math.max(0, win - floor_div(room * win, p))
+  return math.max(0, win - math.floor(room * win / p))
 end
 local retry_at
 local e = earliest(prev, limit - cur - n)
@@ -85,5 +106,5 @@ if e < win then retry_at = start + e else
 end
 local reset = now
 if cur > 0 then reset = start + 2 * win elseif prev > 0 then reset = start + win end
-return {0, floor_div(limit * win - weighted, win), retry_at - now, reset - now}
+return {0, math.floor((limit * win - weighted) / win), retry_at - now, reset - now}
 `;
