@@ -244,7 +244,11 @@ export class TestWsClient {
     if (this.cursor) url.searchParams.set('cursor', this.cursor);
     const ws = new WebSocket(url);
     this.ws = ws;
-    ws.on('message', (data: Buffer) => this.onFrame(JSON.parse(data.toString()) as Frame));
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      // Browsers hand binary frames over as Blobs: every frame must be a text frame.
+      if (isBinary) this.violations.push('a binary frame (frames must be JSON text)');
+      this.onFrame(JSON.parse(data.toString()) as Frame);
+    });
     ws.on('close', (code: number, reason: Buffer) => (this.closeInfo = { code, reason: reason.toString() }));
     await waitFor('ws ready', async () => {
       if (this.closeInfo) throw new Error(`closed ${this.closeInfo.code} ${this.closeInfo.reason}`);
