@@ -125,6 +125,51 @@ describe('Redis limiters: exact behaviour', () => {
     });
   });
 
+  describe('stored format (one string per key, kind suffix 2)', () => {
+    it('stores the token bucket as "<level> <last>" with exact 15-digit integers and a TTL', async () => {
+      // 1 token = 100,000,001 scaled units: the full level has 15 digits, which %.14g would round.
+      const bucket = new RedisTokenBucket({ capacity: 5_000_000, refillTokens: 1, refillIntervalMs: 100_000_001 }, options());
+      expect(await bucket.tryAcquire('fmt1')).toMatchObject({ allowed: true, remaining: 4_999_999 });
+      const value = await redis.get(`${prefix}:{fmt1}:tb2`);
+      expect(value).toMatch(/^\d+ \d+$/);
+      expect(value?.split(' ')[0]).toBe(String(4_999_999 * 100_000_001));
+      expect(await redis.pttl(`${prefix}:{fmt1}:tb2`)).toBeGreaterThan(0);
+    });
+
+    it('stores window states as strings and keeps the TTL within the window', async () => {
+      const fixed = new RedisFixedWindow({ limit: 10, windowMs: HOUR }, options());
+      const counter = new RedisSlidingWindowCounter({ limit: 10, windowMs: HOUR }, options());
+      for (let i = 0; i < 3; i += 1) {
+        await fixed.tryAcquire('fmt2');
+        await counter.tryAcquire('fmt2');
+      }
+      expect(await redis.get(`${prefix}:{fmt2}:fw2`)).toMatch(/^\d+ 3$/);
+      expect(await redis.get(`${prefix}:{fmt2}:swc2`)).toMatch(/^\d+ 3 \d+$/);
+      const fixedTtl = await redis.pttl(`${prefix}:{fmt2}:fw2`);
+      expect(fixedTtl).toBeGreaterThan(0);
+      expect(fixedTtl).toBeLessThanOrEqual(HOUR);
+      const counterTtl = await redis.pttl(`${prefix}:{fmt2}:swc2`);
+      expect(counterTtl).toBeGreaterThan(HOUR - 5000);
+      expect(counterTtl).toBeLessThanOrEqual(2 * HOUR);
+    });
+
+    it('ignores keys left in the old hash format (tb, lbm, lbq, fw, swc)', async () => {
+      for (const kind of ['tb', 'lbm', 'lbq', 'fw', 'swc']) await redis.hset(`${prefix}:{old1}:${kind}`, 'l', '0', 't', '0', 'w', '0', 'c', '999');
+      const limiters = [
+        new RedisTokenBucket({ capacity: 2, refillTokens: 1, refillIntervalMs: HOUR }, options()),
+        new RedisLeakyBucketMeter({ capacity: 2, leakTokens: 1, leakIntervalMs: HOUR }, options()),
+        new RedisLeakyBucketQueue({ capacity: 2, leakTokens: 1, leakIntervalMs: HOUR }, options()),
+        new RedisFixedWindow({ limit: 2, windowMs: HOUR }, options()),
+        new RedisSlidingWindowCounter({ limit: 2, windowMs: HOUR }, options()),
+      ];
+      for (const limiter of limiters) {
+        const decision = await limiter.tryAcquire('old1');
+        expect(decision.unavailable).toBeUndefined();
+        expect(decision).toMatchObject({ allowed: true, remaining: 1 });
+      }
+    });
+  });
+
   describe('RedisFixedWindow', () => {
     it('counts per aligned window and expires with it', async () => {
       // Windows of 1 s: wide enough that a loaded machine cannot push the calls below

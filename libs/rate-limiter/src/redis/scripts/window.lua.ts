@@ -17,18 +17,25 @@ export const FIXED_WINDOW_LUA = `${PRELUDE_LUA}
 local limit, win, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local window = math.floor(now / win)
 local count = 0
+local same = false
 local v = redis.call('GET', KEYS[1])
 if v then
   local a, b = string.match(v, '^(%S+) (%S+)$')
   local stored, c = tonumber(a), tonumber(b)
-  if stored ~= nil and c ~= nil and stored >= window then window, count = stored, c end
+  if stored ~= nil and c ~= nil and stored >= window then window, count, same = stored, c, true end
 end
 local untilNext = (window + 1) * win - now
 if count + n <= limit then
   count = count + n
-  local ttl = untilNext
-  if ttl < 1 then ttl = 1 end
-  redis.call('SET', KEYS[1], string.format('%d %d', window, count), 'PX', ttl)
+  local value = string.format('%d %d', window, count)
+  if same then
+    -- Still this window's key: its TTL already ends with the window (cheaper than a new one).
+    redis.call('SET', KEYS[1], value, 'KEEPTTL')
+  else
+    local ttl = untilNext
+    if ttl < 1 then ttl = 1 end
+    redis.call('SET', KEYS[1], value, 'PX', ttl)
+  end
   return {1, limit - count, 0, untilNext}
 end
 return {0, limit - count, untilNext, untilNext}
@@ -73,12 +80,13 @@ export const SLIDING_WINDOW_COUNTER_LUA = `${PRELUDE_LUA}
 local limit, win, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local window = math.floor(now / win)
 local cur, prev = 0, 0
+local same = false
 local v = redis.call('GET', KEYS[1])
 if v then
   local a, b, c = string.match(v, '^(%S+) (%S+) (%S+)$')
   local stored, sc, sp = tonumber(a), tonumber(b), tonumber(c)
   if stored ~= nil and sc ~= nil and sp ~= nil then
-    if stored >= window then window, cur, prev = stored, sc, sp
+    if stored >= window then window, cur, prev, same = stored, sc, sp, true
     elseif stored == window - 1 then prev = sc end
   end
 end
@@ -88,9 +96,16 @@ local weighted = prev * (win - offset) + cur * win
 if weighted + n * win <= limit * win then
   cur = cur + n
   local reset = start + 2 * win - now
-  local ttl = reset
-  if ttl < 1 then ttl = 1 end
-  redis.call('SET', KEYS[1], string.format('%d %d %d', window, cur, prev), 'PX', ttl)
+  local value = string.format('%d %d %d', window, cur, prev)
+  if same and cur > n then
+    -- The key already held this window's admissions, so its TTL already ends with the
+    -- next window (cheaper than a new one).
+    redis.call('SET', KEYS[1], value, 'KEEPTTL')
+  else
+    local ttl = reset
+    if ttl < 1 then ttl = 1 end
+    redis.call('SET', KEYS[1], value, 'PX', ttl)
+  end
   return {1, math.floor((limit * win - weighted - n * win) / win), 0, reset}
 end
 local function earliest(p, room)
