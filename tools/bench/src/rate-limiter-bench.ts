@@ -1,28 +1,16 @@
 // Rate limiter throughput: decisions/s per algorithm in memory, on Redis with sequential
 // awaits and with many calls in flight, next to rate-limiter-flexible on the same Redis in
-// the same run. Writes tools/bench/results/rate-limiter.md.
+// the same run. Every row runs in its own forked child process (rate-limiter-worker.ts);
+// this parent only interleaves the rounds. Writes tools/bench/results/rate-limiter.md.
 //   npx nx run bench:rate-limiter [-- --scale 0.2]
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import {
-  createLimiterRedis,
-  FixedWindow,
-  LeakyBucketMeter,
-  LeasedTokenBucket,
-  type RateLimiter,
-  RedisFixedWindow,
-  RedisLeakyBucketMeter,
-  RedisSlidingLog,
-  RedisSlidingWindowCounter,
-  RedisTokenBucket,
-  SlidingLog,
-  SlidingWindowCounter,
-  TokenBucket,
-} from '@raft/rate-limiter';
+import { createLimiterRedis } from '@raft/rate-limiter';
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { type Consumer, type Measurement, measureInterleaved } from './rate-limiter-measure';
+import { type ForkedRow, forkRow } from './rate-limiter-fork';
+import { type Measurement, measureInterleaved } from './rate-limiter-measure';
+import { ROWS, type Store } from './rate-limiter-rows';
 
 const scaleFlag = process.argv.indexOf('--scale');
 const scale = scaleFlag === -1 ? 1 : Number(process.argv[scaleFlag + 1]);
@@ -34,46 +22,6 @@ const IN_FLIGHT = 256;
 const ROUNDS = 5;
 const KEYS = 1000;
 const prefix = `rlbench-${process.pid}`;
-
-// Generous limits: the benchmark measures the admit path (state is read and written).
-const BIG = 1_000_000_000;
-const bucket = { capacity: BIG, refillTokens: 1, refillIntervalMs: 1000 };
-const window = { limit: BIG, windowMs: 60_000 };
-
-const ours = (limiter: RateLimiter): Consumer => async (key) => void (await limiter.tryAcquire(key));
-const flexible = (limiter: RateLimiterMemory | RateLimiterRedis): Consumer => async (key) => void (await limiter.consume(key, 1));
-
-/** Maps the benchmark's round-robin keys onto `count` keys. */
-function hotKeys(count: number, consume: Consumer): Consumer {
-  return (key) => consume(`hot${Number(key.slice(1)) % count}`);
-}
-
-function memoryLimiters(): [string, Consumer][] {
-  return [
-    ['token bucket', ours(new TokenBucket(bucket))],
-    ['token bucket (borrow)', ours(new TokenBucket({ ...bucket, mode: 'borrow' }))],
-    ['leaky bucket meter (GCRA)', ours(new LeakyBucketMeter({ capacity: BIG, leakTokens: 1, leakIntervalMs: 1000 }))],
-    ['fixed window', ours(new FixedWindow(window))],
-    ['sliding log (limit 100/s)', ours(new SlidingLog({ limit: 100, windowMs: 1000 }))],
-    ['sliding window counter', ours(new SlidingWindowCounter(window))],
-    ['rate-limiter-flexible RateLimiterMemory', flexible(new RateLimiterMemory({ points: BIG, duration: 60 }))],
-  ];
-}
-
-function redisLimiters(redis: Redis): [string, Consumer][] {
-  const options = { redis, prefix };
-  return [
-    ['token bucket', ours(new RedisTokenBucket(bucket, options))],
-    ['leaky bucket meter (GCRA)', ours(new RedisLeakyBucketMeter({ capacity: BIG, leakTokens: 1, leakIntervalMs: 1000 }, options))],
-    ['fixed window', ours(new RedisFixedWindow(window, options))],
-    ['sliding log (limit 100/s)', ours(new RedisSlidingLog({ limit: 100, windowMs: 1000 }, options))],
-    ['sliding window counter', ours(new RedisSlidingWindowCounter(window, options))],
-    // Steady state of leasing: 10 hot keys and leases that outlive the run, so exactly one
-    // Redis round trip per 100 decisions (with 1000 cold keys it would only measure renewals).
-    ['leased token bucket (lease 100, 10 hot keys)', hotKeys(10, ours(new LeasedTokenBucket(bucket, { leaseSize: 100, leaseTtlMs: 600_000 }, options)))],
-    ['rate-limiter-flexible RateLimiterRedis', flexible(new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}-rlf`, points: BIG, duration: 60 }))],
-  ];
-}
 
 async function deleteBenchKeys(redis: Redis): Promise<void> {
   let cursor = '0';
@@ -91,6 +39,20 @@ function table(title: string, rows: Measurement[]): string {
   return lines.join('\n');
 }
 
+/** Forks one child per row of `store`, measures them interleaved, then closes them. */
+async function section(store: Store, ops: number, inFlight: number): Promise<Measurement[]> {
+  const rows: ForkedRow[] = [];
+  try {
+    // One at a time: children starting up in parallel would only compete for the cores.
+    for (const [index, spec] of ROWS[store].entries()) {
+      rows.push(await forkRow(spec.name, { store, index, inFlight, keys: KEYS, prefix }));
+    }
+    return await measureInterleaved(rows, ops, ROUNDS);
+  } finally {
+    await Promise.all(rows.map((row) => row.close()));
+  }
+}
+
 async function main(): Promise<void> {
   // Recorded because the cores are shared: a loaded machine lowers every row, ours and
   // rate-limiter-flexible's alike, so compare rows within one run only.
@@ -98,18 +60,19 @@ async function main(): Promise<void> {
   const redis = createLimiterRedis({ host: '127.0.0.1', port: 6379 });
   await new Promise<void>((resolve) => redis.once('ready', resolve));
   const sections: string[] = [];
+  const report = (text: string) => {
+    sections.push(text);
+    console.log(text);
+  };
   try {
-    const memory: Measurement[] = await measureInterleaved(memoryLimiters(), MEMORY_OPS, 1, KEYS, ROUNDS);
-    sections.push(table(`In memory (one process, awaited one at a time, ${KEYS} keys)`, memory));
-    console.log(sections[sections.length - 1]);
-
-    const sequential = await measureInterleaved(redisLimiters(redis), REDIS_SEQUENTIAL_OPS, 1, KEYS, ROUNDS);
-    sections.push(table('Redis, sequential (one call in flight: round-trip bound)', sequential));
-    console.log(sections[sections.length - 1]);
-
-    const concurrent = await measureInterleaved(redisLimiters(redis), REDIS_CONCURRENT_OPS, IN_FLIGHT, KEYS, ROUNDS);
-    sections.push(table(`Redis, concurrent (${IN_FLIGHT} calls in flight on one connection, pipelined by ioredis)`, concurrent));
-    console.log(sections[sections.length - 1]);
+    report(table(`In memory (awaited one at a time, ${KEYS} keys)`, await section('memory', MEMORY_OPS, 1)));
+    report(table('Redis, sequential (one call in flight: round-trip bound)', await section('redis', REDIS_SEQUENTIAL_OPS, 1)));
+    report(
+      table(
+        `Redis, concurrent (${IN_FLIGHT} calls in flight on one connection per process, pipelined by ioredis)`,
+        await section('redis', REDIS_CONCURRENT_OPS, IN_FLIGHT),
+      ),
+    );
   } finally {
     await deleteBenchKeys(redis);
     await redis.quit();
@@ -123,9 +86,16 @@ async function main(): Promise<void> {
     `- date: ${new Date().toISOString()}; 1-min load average at start ${loadAtStart.toFixed(1)}, at end ${loadavg()[0].toFixed(1)} (${cpus().length} cores)`,
     `- setup: \`tryAcquire(key)\` (ours) and \`consume(key, 1)\` (rate-limiter-flexible 11) round-robin over ${KEYS} keys, limits`,
     '  high enough that every call takes the admit path (state read and written); the sliding log is',
-    '  limited to 100/s per key so its log stays bounded. After a 10% warm-up per row, each table runs',
-    `  ${ROUNDS} rounds with every row in turn (order alternating) and reports the median round; other engineers`,
-    '  share the cores, so compare rows within one run, and read the spread column as the noise.',
+    '  limited to 100/s per key so its log stays bounded.',
+    '- one process per row: every row, ours and rate-limiter-flexible\'s alike, runs in its own forked',
+    '  child process (`rate-limiter-worker.ts`, one limiter instance and, on Redis, its own connection),',
+    '  as JMH forks per benchmark: in a shared process the rows would share JIT feedback and heap',
+    '  (all our limiters go through one base class, whose call sites would turn megamorphic), so a',
+    '  row\'s speed would depend on which rows ran before it. The parent only asks the children, one at',
+    '  a time over IPC, to run a batch and report its rate (timed inside the child).',
+    `- rounds: after a 10% warm-up per row, each table runs ${ROUNDS} rounds with every row in turn (order`,
+    '  alternating) and reports the median round; other engineers share the cores, so compare rows',
+    '  within one run, and read the spread column as the noise.',
   ];
   const out = `${header.join('\n')}\n\n${sections.join('\n\n')}\n`;
   writeFileSync(join(__dirname, '..', 'results', 'rate-limiter.md'), out);

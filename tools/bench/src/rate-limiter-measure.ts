@@ -13,7 +13,20 @@ export interface Measurement {
   readonly maxPerSecond: number;
 }
 
-async function run(consume: Consumer, ops: number, inFlight: number, keys: number): Promise<void> {
+/**
+ * A benchmark row as the interleaving sees it (in the benchmark: a forked child process
+ * that owns the row's limiter).
+ */
+export interface Row {
+  readonly name: string;
+  /** Runs `ops` calls, untimed. */
+  warmUp(ops: number): Promise<void>;
+  /** Runs `ops` calls and resolves to their decisions/s. */
+  round(ops: number): Promise<number>;
+}
+
+/** Calls `consume` `ops` times over round-robin keys `k0…k<keys−1>`, `inFlight` at a time. */
+export async function run(consume: Consumer, ops: number, inFlight: number, keys: number): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < ops) {
@@ -22,45 +35,44 @@ async function run(consume: Consumer, ops: number, inFlight: number, keys: numbe
       await consume(`k${i % keys}`);
     }
   };
-  await Promise.all(Array.from({ length: inFlight }, worker));
+  await Promise.all(Array.from({ length: Math.min(inFlight, ops) }, worker));
 }
 
-async function timed(consume: Consumer, ops: number, inFlight: number, keys: number): Promise<number> {
+/** {@link run}, timed: resolves to calls per second. */
+export async function timed(consume: Consumer, ops: number, inFlight: number, keys: number): Promise<number> {
   const started = process.hrtime.bigint();
   await run(consume, ops, inFlight, keys);
   return ops / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
+/** Median (upper median for an even count), slowest and fastest of a row's round rates. */
+export function summarize(name: string, ops: number, rates: readonly number[]): Measurement {
+  if (rates.length === 0) throw new Error(`no rounds for ${name}`);
+  const sorted = [...rates].sort((a, b) => a - b);
+  return {
+    name,
+    ops,
+    perSecond: sorted[Math.floor(sorted.length / 2)],
+    minPerSecond: sorted[0],
+    maxPerSecond: sorted[sorted.length - 1],
+  };
+}
+
 /**
- * Measures every consumer over `rounds` rounds of `ops / rounds` calls, taking the
- * consumers in turn within each round (alternating the order), after a 10% warm-up each.
- * On shared cores the load changes during a run; interleaving spreads those changes over
- * every row instead of letting them land on whichever row happened to run then, and the
- * median discards the outlier rounds.
+ * Measures every row over `rounds` rounds of `ops / rounds` calls, taking the rows in turn
+ * within each round (alternating the order), after a 10% warm-up each. On shared cores the
+ * load changes during a run; interleaving spreads those changes over every row instead of
+ * letting them land on whichever row happened to run then, and the median discards the
+ * outlier rounds.
  */
-export async function measureInterleaved(
-  consumers: readonly (readonly [string, Consumer])[],
-  ops: number,
-  inFlight: number,
-  keys: number,
-  rounds: number,
-): Promise<Measurement[]> {
+export async function measureInterleaved(rows: readonly Row[], ops: number, rounds: number): Promise<Measurement[]> {
   const perRound = Math.max(1, Math.round(ops / rounds));
-  for (const [, consume] of consumers) await run(consume, Math.max(1, Math.round(ops / 10)), inFlight, keys);
-  const rates = consumers.map((): number[] => []);
+  for (const row of rows) await row.warmUp(Math.max(1, Math.round(ops / 10)));
+  const rates = rows.map((): number[] => []);
   for (let round = 0; round < rounds; round += 1) {
-    const order = consumers.map((_, i) => i);
+    const order = rows.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
-    for (const i of order) rates[i].push(await timed(consumers[i][1], perRound, inFlight, keys));
+    for (const i of order) rates[i].push(await rows[i].round(perRound));
   }
-  return consumers.map(([name], i) => {
-    const sorted = [...rates[i]].sort((a, b) => a - b);
-    return {
-      name,
-      ops: perRound * rounds,
-      perSecond: sorted[Math.floor(sorted.length / 2)],
-      minPerSecond: sorted[0],
-      maxPerSecond: sorted[sorted.length - 1],
-    };
-  });
+  return rows.map((row, i) => summarize(row.name, perRound * rounds, rates[i]));
 }
