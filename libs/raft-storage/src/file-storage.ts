@@ -22,7 +22,10 @@ export interface FileStorageOptions {
    * Zeros are written ahead of the records of the active segment in steps of this many bytes
    * (default 4 MiB, capped by `segmentBytes`; 0 = never). A durable write over blocks already
    * allocated and zeroed needs no file-size update, so a group commit costs less than an
-   * append; the zero-fill runs beside the record writes, never over them.
+   * append; the zero-fill runs beside the record writes, never over them. It is skipped while
+   * group commits average {@link PREALLOCATE_BELOW_AVERAGE_WRITE} bytes or more: there the
+   * saved metadata update is small next to the write, and zero-filling would double the
+   * bytes the disk has to take.
    */
   readonly preallocateBytes?: number;
   readonly fs?: FileSystem;
@@ -42,6 +45,9 @@ interface PendingWrite {
 }
 
 const INITIAL_HARD_STATE: HardState = { term: 0, vote: null, commit: 0 };
+
+/** Group commits averaging at least this many bytes append instead of overwriting zeros. */
+export const PREALLOCATE_BELOW_AVERAGE_WRITE = 32 * 1024;
 
 /**
  * Durable Raft storage on real files: a segmented write-ahead log (entries, hard state,
@@ -65,6 +71,8 @@ export class FileStorage implements RaftStorage {
   private activeFileBytes = 0;
   /** The zero-fill extending the active segment, while one is in flight. */
   private extending: Promise<void> | null = null;
+  /** Moving average of group-commit sizes in bytes (decides whether zero-filling pays). */
+  private averageWriteBytes = 0;
   private segments: SegmentInfo[] = [];
   private activeFd: number | null = null;
   private pending: PendingWrite[] = [];
@@ -245,6 +253,7 @@ export class FileStorage implements RaftStorage {
         if (this.failure) throw this.failure;
         await this.fs.writeDurable(this.activeFd!, chunks, active.size);
         active.size += bytes;
+        this.averageWriteBytes += (bytes - this.averageWriteBytes) / 8;
         this.activeFileBytes = Math.max(this.activeFileBytes, active.size);
         this.preallocate(active);
         for (const w of batch) {
@@ -268,6 +277,7 @@ export class FileStorage implements RaftStorage {
    */
   private preallocate(active: SegmentInfo): void {
     if (this.preallocateBytes <= 0 || this.extending || this.failure) return;
+    if (this.averageWriteBytes >= PREALLOCATE_BELOW_AVERAGE_WRITE) return;
     if (this.activeFileBytes - active.size >= this.preallocateBytes / 2) return;
     const n = Math.min(this.preallocateBytes, this.segmentBytes - this.activeFileBytes);
     if (n <= 0) return;

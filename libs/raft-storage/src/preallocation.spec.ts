@@ -54,6 +54,20 @@ describe('preallocated segments (zeros written ahead of the records)', () => {
     await r.s.close();
   });
 
+  it('large group commits append instead: no zeros are written ahead of them', async () => {
+    const { s } = await open(t.dir, [], { segmentBytes: 4 * 1024 * 1024, preallocateBytes: 256 * 1024 });
+    let next = 1;
+    for (let i = 0; i < 40; i++, next += 16) await s.save(null, entries(next, next + 15, 1, 4096)); // ~66 KiB each
+    const [file] = s.segmentFiles();
+    await s.close();
+    // The first saves (average still small) may have zero-filled one step; after that the
+    // file grows only by appends, so it ends where the records do.
+    expect(statSync(file!).size).toBe(await recordsEnd(t.dir));
+    const r = await open(t.dir);
+    expect(r.state.entries).toHaveLength(640);
+    await r.s.close();
+  });
+
   it('bytes of a torn write inside the zeros are cut off and logged; the records before survive', async () => {
     let r = await open(t.dir);
     await r.s.save(null, entries(1, 10, 1, 40));
