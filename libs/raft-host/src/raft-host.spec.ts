@@ -128,6 +128,32 @@ describe('RaftHost', () => {
     expect(kv.revision()).toBe(50);
   });
 
+  it('a leader whose disk stalls for many election timeouts keeps sending heartbeats: no election', async () => {
+    const c = new Cluster();
+    for (const id of ids) await c.start(id);
+    await c.run(500);
+    const leader = c.leader()!;
+    const term = leader.status().term;
+    const storage = c.storages.get(leader.id)!;
+    const save = storage.save.bind(storage);
+    let release!: () => void;
+    const stalled = new Promise<void>((r) => (release = r));
+    storage.save = async (hs, entries) => {
+      await stalled; // a sync that takes 2 s (20 election timeouts of 100 ms)
+      return save(hs, entries);
+    };
+    const p = put('slow', '1');
+    const done = leader.propose(p.data, p.key, 10_000);
+    await c.run(2000);
+    for (const h of c.hosts.values()) expect({ id: h.id, term: h.status().term }).toEqual({ id: h.id, term });
+    expect(leader.status().role).toBe('leader');
+    storage.save = save;
+    release();
+    await c.run(100);
+    expect((await done).op).toBe('put');
+    expect(leader.status().term).toBe(term);
+  });
+
   it('a storage failure stops the host: pending and later calls fail, nothing more is acknowledged', async () => {
     const c = new Cluster();
     for (const id of ids) await c.start(id);

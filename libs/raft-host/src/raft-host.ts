@@ -94,6 +94,7 @@ export class RaftHost<R> {
   receive(messages: readonly Message[]): void {
     if (this.stopped) return;
     for (const m of messages) this.kernel.step(m);
+    this.sendHeartbeatsIfBusy();
     this.kick();
   }
 
@@ -167,7 +168,20 @@ export class RaftHost<R> {
   private onTick(): void {
     if (this.stopped) return;
     this.kernel.tick();
+    this.sendHeartbeatsIfBusy();
     this.kick();
+  }
+
+  /**
+   * While the Ready loop waits on the disk (a slow sync, a snapshot being written), new
+   * Readies cannot be taken, so heartbeats would wait too and a merely slow server would
+   * look dead: followers would start elections, a leader would fail its quorum check.
+   * Heartbeat traffic promises nothing about the log, so it goes out at once.
+   */
+  private sendHeartbeatsIfBusy(): void {
+    if (!this.looping) return;
+    const heartbeats = this.kernel.takeHeartbeats();
+    if (heartbeats.length > 0) this.opts.sender.send(heartbeats);
   }
 
   private assertRunning(): void {

@@ -186,3 +186,35 @@ describe('proposals without a leader', () => {
     for (const id of ids) expect(c.applied.get(id)).toEqual(['fwd']);
   });
 });
+
+describe('heartbeats ahead of a busy Ready loop (takeHeartbeats)', () => {
+  it('takes only heartbeat traffic of the durable term, leaving every other message in order', () => {
+    const c = new TestCluster({ ids, heartbeatTicks: 1 });
+    c.elect('n1');
+    c.flush();
+    const leader = c.node('n1');
+    const term = leader.status().term;
+    leader.propose(cmd('x'));
+    leader.tick(); // heartbeat round queued behind the append
+    const taken = leader.takeHeartbeats();
+    expect(taken.length).toBe(2);
+    expect(taken.every((m: Message) => m.type === 'heartbeat' && m.term === term)).toBe(true);
+    const rd = leader.ready();
+    expect(rd.messages.some((m) => m.type === 'heartbeat')).toBe(false);
+    expect(rd.messages.filter((m) => m.type === 'app').map((m) => m.to).sort()).toEqual(['n2', 'n3']);
+    leader.advance(rd);
+  });
+
+  it('a heartbeat response in a term not yet durable is not taken: it waits for its Ready', () => {
+    const c = new TestCluster({ ids });
+    const n2 = c.node('n2');
+    n2.step({ type: 'heartbeat', from: 'n1', to: 'n2', term: 7, commit: 0, seq: 1 });
+    expect(n2.takeHeartbeats()).toEqual([]); // term 7 is not on disk yet
+    const rd = n2.ready();
+    expect(rd.hardState).toMatchObject({ term: 7 });
+    expect(rd.messages).toEqual([expect.objectContaining({ type: 'heartbeatResp', term: 7 })]);
+    n2.advance(rd);
+    n2.step({ type: 'heartbeat', from: 'n1', to: 'n2', term: 7, commit: 0, seq: 2 });
+    expect(n2.takeHeartbeats()).toEqual([expect.objectContaining({ type: 'heartbeatResp', term: 7, seq: 2 })]);
+  });
+});

@@ -366,6 +366,25 @@ export class RaftKernel {
     return rd;
   }
 
+  /**
+   * Removes and returns the heartbeats and heartbeat responses queued since the last Ready,
+   * for a host whose Ready loop is still busy (a slow disk write, a snapshot being saved).
+   * They promise nothing about this server's log, so they may leave ahead of the Ready —
+   * which keeps followers' election timers, and the leader's quorum check, from firing only
+   * because one server's disk is slow. Only messages of the term already durable here are
+   * taken: a reply in a term not yet on disk waits for its Ready.
+   */
+  takeHeartbeats(): Message[] {
+    const taken: Message[] = [];
+    const kept: Message[] = [];
+    for (const m of this.msgs) {
+      const urgent = (m.type === 'heartbeat' || m.type === 'heartbeatResp') && m.term === this.persistedHard.term;
+      (urgent ? taken : kept).push(m);
+    }
+    if (taken.length > 0) this.msgs = kept;
+    return taken;
+  }
+
   /** Acknowledges that every effect of `rd` was carried out. */
   advance(rd: Ready): void {
     if (rd !== this.outstanding) throw new KernelUsageError('advance() called with a Ready that is not outstanding');
