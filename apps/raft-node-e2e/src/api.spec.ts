@@ -11,7 +11,15 @@ describe('raft-node client API contract and input handling', () => {
     const p2 = await c.request('n1', 'PUT', '/v1/kv/a', { value: '2' });
     expect(p2.body).toEqual({ revision: expect.any(Number), prev: '1' });
     expect(await c.request('n3', 'GET', '/v1/kv/a?consistency=lease')).toMatchObject({ status: 200, body: { value: '2', revision: p2.body['revision'] } });
-    expect((await c.request('n2', 'GET', '/v1/kv/a?consistency=serializable')).status).toBe(200);
+    // Serializable reads are local and may be stale: the node that took the write applied it
+    // before answering; another follower gets it with the leader's next commit message.
+    expect(await c.request('n1', 'GET', '/v1/kv/a?consistency=serializable')).toMatchObject({ status: 200, body: { value: '2' } });
+    let follower = await c.request('n2', 'GET', '/v1/kv/a?consistency=serializable');
+    for (let i = 0; i < 40 && follower.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      follower = await c.request('n2', 'GET', '/v1/kv/a?consistency=serializable');
+    }
+    expect(follower).toMatchObject({ status: 200, body: { value: '2' } });
     expect(await c.request('n2', 'GET', '/v1/kv/missing')).toMatchObject({ status: 404, body: { error: expect.stringContaining('not found') } });
     expect((await c.request('n2', 'POST', '/v1/kv/c/cas', { expect: null, value: 'x' })).body).toEqual({ succeeded: true, revision: expect.any(Number) });
     expect((await c.request('n2', 'POST', '/v1/kv/c/cas', { expect: 'y', value: 'z' })).body).toEqual({ succeeded: false, revision: expect.any(Number), current: 'x' });
