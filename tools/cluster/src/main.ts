@@ -128,9 +128,13 @@ async function up(opts: { nodes: number; basePort: number; dataDir: string; serv
   }
   writeClusterFile(file);
   let stopping = false;
+  let monitor: NodeJS.Timeout | undefined;
+  // Cancels the start-up waits, so a Ctrl-C during start-up ends the supervisor promptly.
+  const startup = new AbortController();
   const stopAll = async (why: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    startup.abort();
     process.stdout.write(`\n${why}: stopping everything...\n`);
     const current = readClusterFile(dataDir);
     const all = [...Object.values(current.nodes), ...Object.values(current.services)];
@@ -145,18 +149,20 @@ async function up(opts: { nodes: number; basePort: number; dataDir: string; serv
     }
     writeClusterFile({ ...current, supervisorPid: 0 });
     process.stdout.write('all processes stopped\n');
-    // Deliberate: the monitor timer and signal handlers would otherwise keep the supervisor alive.
-    process.exit(0);
+    // The monitor timer is the only thing left holding the event loop: the supervisor ends.
+    clearInterval(monitor);
   };
   process.on('SIGINT', () => void stopAll('SIGINT'));
   process.on('SIGTERM', () => void stopAll('SIGTERM'));
 
   for (const r of [...Object.values(file.nodes), ...Object.values(file.services)]) {
-    if (!(await waitHttp(`http://127.0.0.1:${r.httpPort}/v1/status`, 20_000))) {
+    if (!(await waitHttp(`http://127.0.0.1:${r.httpPort}/v1/status`, 20_000, startup.signal)) && !stopping) {
       process.stderr.write(`node ${r.id} did not come up; see ${r.logFile}\n`);
     }
   }
-  const leader = await waitForLeader(Object.values(file.nodes), 20_000);
+  const leader = await waitForLeader(Object.values(file.nodes), 20_000, startup.signal);
+  // Stopped while starting up: nothing left to report or watch.
+  if (stopping) return;
   process.stdout.write(
     [
       '',
@@ -179,7 +185,7 @@ async function up(opts: { nodes: number; basePort: number; dataDir: string; serv
     ].join('\n'),
   );
   // Report processes that die unexpectedly (kill/restart from another shell is expected).
-  setInterval(() => {
+  monitor = setInterval(() => {
     if (stopping) return;
     let current: ClusterFile;
     try {
@@ -198,9 +204,9 @@ async function up(opts: { nodes: number; basePort: number; dataDir: string; serv
   }, 1000);
 }
 
-async function waitForLeader(nodes: ProcessRecord[], ms: number): Promise<string | null> {
+async function waitForLeader(nodes: ProcessRecord[], ms: number, cancel: AbortSignal): Promise<string | null> {
   const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !cancel.aborted) {
     for (const r of nodes) {
       try {
         const res = await fetch(`http://127.0.0.1:${r.httpPort}/v1/status`, { signal: AbortSignal.timeout(500) });

@@ -47,9 +47,9 @@ export async function waitUntilGone(pid: number, ms: number): Promise<boolean> {
 }
 
 /** Polls an HTTP URL until it answers (any status) or the deadline passes. */
-export async function waitHttp(url: string, ms: number): Promise<boolean> {
+export async function waitHttp(url: string, ms: number, cancel?: AbortSignal): Promise<boolean> {
   const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !cancel?.aborted) {
     try {
       await fetch(url, { signal: AbortSignal.timeout(500) });
       return true;
