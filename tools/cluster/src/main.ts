@@ -128,7 +128,7 @@ async function up(opts: { nodes: number; basePort: number; dataDir: string; serv
   }
   writeClusterFile(file);
   let stopping = false;
-  let monitor: NodeJS.Timeout | undefined;
+  const monitor: { timer?: NodeJS.Timeout } = {};
   // Cancels the start-up waits, so a Ctrl-C during start-up ends the supervisor promptly.
   const startup = new AbortController();
   const stopAll = async (why: string): Promise<void> => {
@@ -150,7 +150,7 @@ async function up(opts: { nodes: number; basePort: number; dataDir: string; serv
     writeClusterFile({ ...current, supervisorPid: 0 });
     process.stdout.write('all processes stopped\n');
     // The monitor timer is the only thing left holding the event loop: the supervisor ends.
-    clearInterval(monitor);
+    clearInterval(monitor.timer);
   };
   process.on('SIGINT', () => void stopAll('SIGINT'));
   process.on('SIGTERM', () => void stopAll('SIGTERM'));
@@ -185,7 +185,7 @@ async function up(opts: { nodes: number; basePort: number; dataDir: string; serv
     ].join('\n'),
   );
   // Report processes that die unexpectedly (kill/restart from another shell is expected).
-  monitor = setInterval(() => {
+  monitor.timer = setInterval(() => {
     if (stopping) return;
     let current: ClusterFile;
     try {
