@@ -9,7 +9,7 @@ import type {
   SnapshotReader,
   SnapshotWriter,
 } from '@raft/raft-core';
-import { ioError, StorageIOError, WalCorruptionError } from './errors';
+import { ioError, StorageIOError, StorageUsageError, WalCorruptionError } from './errors';
 import { nodeFileSystem, type FileSystem } from './fs-seam';
 import { encodeEntryInto, encodeHardState, encodeSnapshotMarker, encodeTruncate, entryRecordSize, RecordType } from './records';
 import { scanSegments, segmentName, type SegmentInfo } from './segment-scanner';
@@ -46,6 +46,12 @@ interface PendingWrite {
 
 const INITIAL_HARD_STATE: HardState = { term: 0, vote: null, commit: 0 };
 
+/** A size option as a safe integer ≥ `min`. @throws StorageUsageError naming the option */
+function sizeOption(name: string, value: number, min: number): number {
+  if (!Number.isSafeInteger(value) || value < min) throw new StorageUsageError(`${name} must be an integer ≥ ${min}, got ${String(value)}`);
+  return value;
+}
+
 /** Group commits averaging at least this many bytes append instead of overwriting zeros. */
 export const PREALLOCATE_BELOW_AVERAGE_WRITE = 32 * 1024;
 
@@ -66,7 +72,6 @@ export class FileStorage implements RaftStorage {
   private readonly snapshots: SnapshotStore;
   private readonly segmentBytes: number;
   private readonly preallocateBytes: number;
-  private zeros: Buffer | null = null;
   /** Length of the active segment file: records up to its `size`, zeros after. */
   private activeFileBytes = 0;
   /** The zero-fill extending the active segment, while one is in flight. */
@@ -96,8 +101,8 @@ export class FileStorage implements RaftStorage {
     this.fs = options.fs ?? nodeFileSystem;
     this.walDir = join(dir, 'wal');
     this.snapshots = new SnapshotStore(this.fs, join(dir, 'snap'));
-    this.segmentBytes = options.segmentBytes ?? 64 * 1024 * 1024;
-    this.preallocateBytes = Math.min(options.preallocateBytes ?? 4 * 1024 * 1024, this.segmentBytes);
+    this.segmentBytes = sizeOption('segmentBytes', options.segmentBytes ?? 64 * 1024 * 1024, 1);
+    this.preallocateBytes = Math.min(sizeOption('preallocateBytes', options.preallocateBytes ?? 4 * 1024 * 1024, 0), this.segmentBytes);
   }
 
   /** Creates the directories if needed; call `load()` next. */
@@ -282,9 +287,8 @@ export class FileStorage implements RaftStorage {
     const n = Math.min(this.preallocateBytes, this.segmentBytes - this.activeFileBytes);
     if (n <= 0) return;
     const at = this.activeFileBytes;
-    this.zeros ??= Buffer.alloc(this.preallocateBytes);
     this.extending = this.fs
-      .writeDurable(this.activeFd!, [this.zeros.subarray(0, n)], at)
+      .zeroFill(this.activeFd!, at, n)
       .then(() => void (this.activeFileBytes = Math.max(this.activeFileBytes, at + n)))
       .catch((e: unknown) => void (this.failure ??= ioError('preallocate', e)))
       .finally(() => void (this.extending = null));

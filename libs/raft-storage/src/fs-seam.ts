@@ -26,6 +26,12 @@ export interface FileSystem {
    * `writev`, looping on short writes); durable once resolved.
    */
   writeDurable(fd: number, chunks: readonly Buffer[], position: number): Promise<void>;
+  /**
+   * Writes `length` zero bytes at `position` of a descriptor from `openDurable` (segment
+   * preallocation); durable once resolved. Separate from `writeDurable` so seams can tell
+   * preallocation from records without looking at the bytes.
+   */
+  zeroFill(fd: number, position: number, length: number): Promise<void>;
   fdatasync(fd: number): Promise<void>;
   fsync(fd: number): Promise<void>;
   close(fd: number): Promise<void>;
@@ -66,6 +72,14 @@ async function writevAll(fd: number, chunks: readonly Buffer[], position: number
   }
 }
 
+/** Shared zeros for `zeroFill`; grown to the largest length asked for, never written to. */
+let zeros = Buffer.alloc(0);
+
+function zeroFill(fd: number, position: number, length: number): Promise<void> {
+  if (zeros.length < length) zeros = Buffer.alloc(length);
+  return writevAll(fd, [zeros.subarray(0, length)], position);
+}
+
 /**
  * Opens for positioned writes without truncating; `O_DSYNC` when `durable`. No `O_APPEND`:
  * Linux ignores the position of `pwrite` on such descriptors.
@@ -89,6 +103,7 @@ export const nodeFileSystem: FileSystem = {
   openRead: (p) => new Promise((resolve, reject) => fs.open(p, 'r', (err, fd) => (err ? reject(err) : resolve(fd)))),
   write: (fd, data) => writeAll(fd, data),
   writeDurable: writevAll,
+  zeroFill,
   fdatasync: promisify<[number]>(fs.fdatasync),
   fsync: promisify<[number]>(fs.fsync),
   close: promisify<[number]>(fs.close),

@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entries, FaultyFs, tempDir } from '../test/helpers';
-import { StorageIOError, WalCorruptionError } from './errors';
+import { StorageIOError, StorageUsageError, WalCorruptionError } from './errors';
 import { FileStorage, type FileStorageOptions } from './file-storage';
 import { nodeFileSystem } from './fs-seam';
 import { scanSegments } from './segment-scanner';
@@ -52,6 +52,19 @@ describe('preallocated segments (zeros written ahead of the records)', () => {
     const r = await open(t.dir);
     expect(r.state.entries).toHaveLength(400);
     await r.s.close();
+  });
+
+  it('a bad size option is a typed error naming it', async () => {
+    for (const [opts, name] of [
+      [{ preallocateBytes: -1 }, 'preallocateBytes'],
+      [{ preallocateBytes: Number.NaN }, 'preallocateBytes'],
+      [{ segmentBytes: 0 }, 'segmentBytes'],
+      [{ segmentBytes: 1.5 }, 'segmentBytes'],
+    ] as const) {
+      const err = (await FileStorage.open(t.dir, opts).catch((e: unknown) => e)) as StorageUsageError;
+      expect(err).toBeInstanceOf(StorageUsageError);
+      expect(err).toMatchObject({ code: 'STORAGE_USAGE', message: expect.stringContaining(name) });
+    }
   });
 
   it('large group commits append instead: no zeros are written ahead of them', async () => {

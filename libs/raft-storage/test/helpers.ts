@@ -18,19 +18,13 @@ export function entries(from: number, to: number, term = 1, size = 0): Entry[] {
 
 export const text = (d: Uint8Array): string => new TextDecoder().decode(d);
 
-/** A write of preallocated zeros: it starts with a zero record header (record types are ≥ 1). */
-export function isZeroFill(chunks: readonly Buffer[]): boolean {
-  const first = chunks[0];
-  return first !== undefined && first.length > 4 && first[4] === 0;
-}
-
 /** A filesystem seam that counts syncs and can fail chosen operations. */
 export class FaultyFs implements FileSystem {
   syncs = 0;
   writes = 0;
   failNextWrite: string | null = null;
   failNextSync: string | null = null;
-  /** Fails the next zero-fill (preallocation) write: one starting with a zero record header. */
+  /** Fails the next zero-fill (segment preallocation). */
   failNextZeroFill: string | null = null;
   private readonly base = nodeFileSystem;
   mkdir = (p: string) => this.base.mkdir(p);
@@ -52,8 +46,7 @@ export class FaultyFs implements FileSystem {
   async writeDurable(fd: number, chunks: readonly Buffer[], position: number): Promise<void> {
     this.writes++;
     this.syncs++;
-    const zeroFill = isZeroFill(chunks);
-    for (const key of zeroFill ? (['failNextZeroFill'] as const) : (['failNextWrite', 'failNextSync'] as const)) {
+    for (const key of ['failNextWrite', 'failNextSync'] as const) {
       const code = this[key];
       if (code) {
         this[key] = null;
@@ -61,6 +54,14 @@ export class FaultyFs implements FileSystem {
       }
     }
     return this.base.writeDurable(fd, chunks, position);
+  }
+  async zeroFill(fd: number, position: number, length: number): Promise<void> {
+    const code = this.failNextZeroFill;
+    if (code) {
+      this.failNextZeroFill = null;
+      throw Object.assign(new Error(`${code}: injected`), { code });
+    }
+    return this.base.zeroFill(fd, position, length);
   }
   async fdatasync(fd: number): Promise<void> {
     this.syncs++;

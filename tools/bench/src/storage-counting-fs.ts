@@ -17,21 +17,15 @@ export class CountingFs implements FileSystem {
     this.bytes += data.length;
     return this.base.write(fd, data);
   };
-  /**
-   * A durable (O_DSYNC) write of records is one write and one sync. A write starting with a
-   * zero record header (records have type ≥ 1) is preallocation, kept apart.
-   */
+  /** A durable (O_DSYNC) write of records is one write and one sync. */
   writeDurable = (fd: number, chunks: readonly Buffer[], position: number) => {
-    let n = 0;
-    for (const c of chunks) n += c.length;
-    const first = chunks[0];
-    if (first !== undefined && first.length > 4 && first[4] === 0) {
-      this.zeroBytes += n;
-      return this.base.writeDurable(fd, chunks, position);
-    }
-    this.bytes += n;
+    for (const c of chunks) this.bytes += c.length;
     this.syncs++;
     return this.base.writeDurable(fd, chunks, position);
+  };
+  zeroFill = (fd: number, position: number, length: number) => {
+    this.zeroBytes += length;
+    return this.base.zeroFill(fd, position, length);
   };
   fdatasync = (fd: number) => {
     this.syncs++;
