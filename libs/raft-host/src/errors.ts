@@ -26,3 +26,8 @@ export class HostStoppedError extends HostError {
     super(cause ? `raft host stopped after a fatal error: ${String(cause)}` : 'raft host is stopped');
   }
 }
+
+/** The host was given options it cannot work with; `message` names the option. */
+export class HostOptionsError extends HostError {
+  readonly code = 'INVALID_OPTIONS';
+}

@@ -1,7 +1,7 @@
 import { NoLeaderError, VirtualScheduler, type Message, type RaftStorage } from '@raft/raft-core';
 import { MemoryStorage } from '@raft/raft-sim';
 import { encodeCommand, KvStateMachine, requestKey, type KvCommand, type KvResult } from '@raft/raft-kv';
-import { HostStoppedError, OutcomeUnknownError } from './errors';
+import { HostOptionsError, HostStoppedError, OutcomeUnknownError } from './errors';
 import { RaftHost } from './raft-host';
 
 const ids = ['n1', 'n2', 'n3'];
@@ -14,7 +14,7 @@ class Cluster {
   readonly hosts = new Map<string, RaftHost<KvResult>>();
   readonly isolated = new Set<string>();
 
-  async start(id: string, opts: { snapshotThreshold?: number } = {}): Promise<void> {
+  async start(id: string, opts: { snapshotThreshold?: number; snapshotLogRatio?: number } = {}): Promise<void> {
     const kv = new KvStateMachine();
     this.kvs.set(id, kv);
     const host = await RaftHost.start<KvResult>({
@@ -26,6 +26,7 @@ class Cluster {
       tickMs: 10,
       bootstrapConfig: { voters: ids, learners: [], outgoing: [] },
       snapshotThreshold: opts.snapshotThreshold ?? 0,
+      snapshotLogRatio: opts.snapshotLogRatio,
     });
     this.hosts.set(id, host);
   }
@@ -126,6 +127,110 @@ describe('RaftHost', () => {
     expect(kv.get('k0')!.value).toBe('v0');
     expect(kv.get('k49')!.value).toBe('v49');
     expect(kv.revision()).toBe(50);
+  });
+
+  it('writes snapshots in the background: proposals keep committing while one is being written', async () => {
+    const c = new Cluster();
+    for (const id of ids) await c.start(id, { snapshotThreshold: 20 });
+    await c.run(500);
+    const leader = c.leader()!;
+    // Every replica's snapshot writer hangs until released (a large state on a slow disk).
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const started: string[] = [];
+    const written = new Map<string, { index: number; chunks: Uint8Array[] }>();
+    for (const [id, storage] of c.storages) {
+      const create = storage.createSnapshot.bind(storage);
+      storage.createSnapshot = async (meta) => {
+        started.push(`${id}@${meta.index}`);
+        const record = written.get(id) ?? { index: meta.index, chunks: [] };
+        written.set(id, record);
+        const writer = await create(meta);
+        const keep = (chunk: Uint8Array): void => void (record.index === meta.index && record.chunks.push(chunk.slice()));
+        return { write: async (chunk) => (await gate, keep(chunk), writer.write(chunk)), commit: () => writer.commit(), abort: () => writer.abort() };
+      };
+    }
+    const initial = await Promise.all(Array.from({ length: 25 }, (_, i) => {
+      const p = put(`k${i}`, `v${i}`);
+      const done = leader.propose(p.data, p.key, 5000);
+      return c.run(20).then(() => done);
+    }));
+    expect(initial.every((r) => r.op === 'put')).toBe(true);
+    expect(started.length).toBe(3);
+    // While those snapshots hang, more writes commit everywhere and no second snapshot starts.
+    const more = Array.from({ length: 30 }, (_, i) => {
+      const p = put(`m${i}`, `w${i}`);
+      return leader.propose(p.data, p.key, 5000);
+    });
+    await c.run(300);
+    expect((await Promise.all(more)).map((r) => r.op)).toEqual(Array(30).fill('put'));
+    for (const id of ids) expect(c.kvs.get(id)!.get('m29')!.value).toBe('w29');
+    expect(started.length).toBe(3);
+    for (const h of c.hosts.values()) expect(h.status().snapshotIndex).toBe(0);
+    // Once written, each snapshot holds the state at its own index and the log is compacted.
+    release();
+    await c.run(100);
+    for (const h of c.hosts.values()) expect(h.status().snapshotIndex).toBeGreaterThanOrEqual(20);
+    const victim = ids.find((id) => id !== leader.id)!;
+    const first = written.get(victim)!;
+    const restored = new KvStateMachine();
+    await restored.restore({
+      meta: { index: first.index, term: 1, config: { voters: ids, learners: [], outgoing: [] } },
+      size: first.chunks.reduce((n, ch) => n + ch.length, 0),
+      chunks: async function* () {
+        yield* first.chunks;
+      },
+    });
+    // One entry per put after the leader's empty entry: revision = index − 1; the 30 puts
+    // applied while it was being written are not in it.
+    expect(first.index).toBeLessThanOrEqual(26);
+    expect(restored.revision()).toBe(first.index - 1);
+    expect(restored.get(`k${first.index - 2}`)!.value).toBe(`v${first.index - 2}`);
+    expect(restored.get('m0')).toBeUndefined();
+    // A restart recovers everything from snapshot + log.
+    await c.hosts.get(victim)!.stop();
+    await c.start(victim, { snapshotThreshold: 20 });
+    await c.run(300);
+    expect(c.kvs.get(victim)!.revision()).toBe(55);
+    expect(c.kvs.get(victim)!.get('m29')!.value).toBe('w29');
+  });
+
+  it('waits for the log to reach a fraction of the last snapshot before rewriting a large state', async () => {
+    const snapshotsAt = async (ratio: number): Promise<number[]> => {
+      const c = new Cluster();
+      for (const id of ids) await c.start(id, { snapshotThreshold: 10, snapshotLogRatio: ratio });
+      await c.run(500);
+      const leader = c.leader()!;
+      const taken: number[] = [];
+      const storage = c.storages.get(leader.id)!;
+      const create = storage.createSnapshot.bind(storage);
+      storage.createSnapshot = (meta) => (taken.push(meta.index), create(meta));
+      // A large state (40 keys of 1 KiB), then small writes (~100 bytes of log each).
+      for (let i = 0; i < 40; i++) {
+        const p = put(`big${i}`, 'x'.repeat(1024));
+        void leader.propose(p.data, p.key, 5000);
+      }
+      await c.run(200);
+      for (let i = 0; i < 100; i++) {
+        const p = put(`small${i % 5}`, 's');
+        void leader.propose(p.data, p.key, 5000);
+        await c.run(5);
+      }
+      await c.run(200);
+      return taken;
+    };
+    const byEntries = await snapshotsAt(0);
+    const byBytes = await snapshotsAt(0.5);
+    // Entries only: every ~10 entries. With the ratio: the ~41 KiB state is rewritten only
+    // after ~20 KiB of log, which 100 small writes (~10 KiB) do not reach.
+    expect(byEntries.length).toBeGreaterThanOrEqual(10);
+    expect(byBytes.length).toBe(1);
+  });
+
+  it('rejects options it cannot work with, naming them', async () => {
+    const c = new Cluster();
+    await expect(c.start('n1', { snapshotLogRatio: -1 })).rejects.toThrow(new HostOptionsError('snapshotLogRatio must be a finite number ≥ 0, got -1'));
+    await expect(c.start('n1', { snapshotThreshold: 1.5 })).rejects.toThrow('snapshotThreshold must be an integer ≥ 0, got 1.5');
   });
 
   it('a leader whose disk stalls for many election timeouts keeps sending heartbeats: no election', async () => {

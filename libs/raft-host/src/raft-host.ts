@@ -10,9 +10,10 @@ import {
   type RaftStorage,
   type Ready,
   type Scheduler,
+  type SnapshotMeta,
 } from '@raft/raft-core';
-import { HostStoppedError, OutcomeUnknownError, ReadUnavailableError } from './errors';
-import type { HostObserver, MessageSender, ReplicatedStateMachine } from './state-machine';
+import { HostOptionsError, HostStoppedError, OutcomeUnknownError, ReadUnavailableError } from './errors';
+import type { CapturedState, HostObserver, MessageSender, ReplicatedStateMachine } from './state-machine';
 import { ProposalWaiters, ReadWaiters } from './waiters';
 
 /** How a read is made safe. */
@@ -31,6 +32,14 @@ export interface RaftHostOptions<R> {
   readonly bootstrapConfig: ConfigState;
   /** Take a snapshot once this many entries were applied since the last one (0 = never). */
   readonly snapshotThreshold: number;
+  /**
+   * …and once the entries applied since the last snapshot add up to at least this fraction
+   * of its size in bytes (default 0.5; 0 = count entries only). Each snapshot rewrites the
+   * whole state, so without this a large state would be rewritten for every few MB of log:
+   * with 0.5, snapshot writes cost at most ~2 bytes per byte of log, at the price of
+   * keeping (and replaying on restart) a log of up to half the state's size.
+   */
+  readonly snapshotLogRatio?: number;
   readonly observer?: HostObserver;
 }
 
@@ -51,18 +60,29 @@ export class RaftHost<R> {
   private readonly reads = new ReadWaiters();
   private appliedIndex = 0;
   private lastSnapshotIndex = 0;
+  /** Size of the newest snapshot, and the entry bytes applied since it was taken. */
+  private lastSnapshotBytes = 0;
+  private bytesSinceSnapshot = 0;
   private looping = false;
   private kickScheduled = false;
   private stopped = false;
   private fatal: unknown = null;
   private ticker: Cancel | null = null;
   private readSeq = 0;
+  /** The snapshot being written in the background, if any (settles, never rejects). */
+  private snapshotting: Promise<void> | null = null;
+  /** A durable snapshot whose log the kernel and storage still hold. */
+  private compactTo: SnapshotMeta | null = null;
   /** Last hard state handed to storage (term and vote must be durable before replies). */
   private persistedHard: HardState = { term: 0, vote: null, commit: 0 };
   /** A commit-only hard-state change not yet written: it rides along with the next write. */
   private lazyHard: HardState | null = null;
 
-  private constructor(private readonly opts: RaftHostOptions<R>) {}
+  private constructor(private readonly opts: RaftHostOptions<R>) {
+    const ratio = opts.snapshotLogRatio;
+    if (ratio !== undefined && !(Number.isFinite(ratio) && ratio >= 0)) throw new HostOptionsError(`snapshotLogRatio must be a finite number ≥ 0, got ${ratio}`);
+    if (!(Number.isInteger(opts.snapshotThreshold) && opts.snapshotThreshold >= 0)) throw new HostOptionsError(`snapshotThreshold must be an integer ≥ 0, got ${opts.snapshotThreshold}`);
+  }
 
   /** Recovers durable state, restores the state machine and starts ticking. */
   static async start<R>(opts: RaftHostOptions<R>): Promise<RaftHost<R>> {
@@ -78,6 +98,7 @@ export class RaftHost<R> {
     await stateMachine.restore(durable.snapshot ? await storage.openSnapshot() : null);
     this.appliedIndex = durable.snapshot?.index ?? 0;
     this.lastSnapshotIndex = this.appliedIndex;
+    this.lastSnapshotBytes = durable.snapshot ? storage.size(durable.snapshot) : 0;
     this.kernel = new RaftKernel(
       { ...this.opts.kernel, snapshots: storage },
       { ...durable, bootstrapConfig: this.opts.bootstrapConfig },
@@ -163,6 +184,8 @@ export class RaftHost<R> {
     this.proposals.rejectAll(new OutcomeUnknownError());
     this.reads.rejectAll(new HostStoppedError());
     while (this.looping) await new Promise((r) => setImmediate(r));
+    // Storage is usually closed next: let a background snapshot finish writing first.
+    if (this.snapshotting !== null) await this.snapshotting;
   }
 
   private onTick(): void {
@@ -202,18 +225,25 @@ export class RaftHost<R> {
     if (this.looping) return;
     this.looping = true;
     try {
-      while (!this.stopped && this.kernel.hasReady()) {
+      while (!this.stopped && this.hasWork()) {
+        // Between Readies only: the kernel's log must not shrink under an unfinished Ready.
+        if (this.compactTo !== null) await this.compactLog(this.compactTo);
+        if (this.stopped || !this.kernel.hasReady()) continue;
         const rd = this.kernel.ready();
         await this.handleReady(rd);
         this.kernel.advance(rd);
-        await this.maybeSnapshot();
+        this.maybeStartSnapshot();
       }
     } catch (e) {
       this.fail(e);
     } finally {
       this.looping = false;
     }
-    if (!this.stopped && this.kernel.hasReady()) this.kick();
+    if (!this.stopped && this.hasWork()) this.kick();
+  }
+
+  private hasWork(): boolean {
+    return this.compactTo !== null || this.kernel.hasReady();
   }
 
   private async handleReady(rd: Ready): Promise<void> {
@@ -243,10 +273,16 @@ export class RaftHost<R> {
       }
     }
     if (rd.installSnapshot) {
+      // A local snapshot still being written is older than the received one and reads the
+      // state about to be replaced: let it finish first, then forget its compaction.
+      if (this.snapshotting !== null) await this.snapshotting;
+      if (this.compactTo !== null && this.compactTo.index <= rd.installSnapshot.index) this.compactTo = null;
       await storage.installSnapshot(rd.installSnapshot);
       await stateMachine.restore(await storage.openSnapshot());
       this.appliedIndex = rd.installSnapshot.index;
       this.lastSnapshotIndex = rd.installSnapshot.index;
+      this.lastSnapshotBytes = storage.size(rd.installSnapshot);
+      this.bytesSinceSnapshot = 0;
     }
     // Votes and acknowledgements promise durability: only now may they leave.
     const late = early.length > 0 ? rd.messages.filter((m) => !SENDABLE_BEFORE_PERSIST.has(m.type)) : rd.messages;
@@ -254,6 +290,7 @@ export class RaftHost<R> {
 
     for (const e of rd.committedEntries) {
       if (e.index <= this.appliedIndex) continue;
+      this.bytesSinceSnapshot += e.data.length;
       if (e.type === 'normal') {
         const { key, result } = stateMachine.apply(e);
         if (key !== null) this.proposals.resolveKey(key, result);
@@ -269,23 +306,62 @@ export class RaftHost<R> {
     this.reads.release(this.appliedIndex);
   }
 
-  private async maybeSnapshot(): Promise<void> {
+  /**
+   * Starts a snapshot once enough entries were applied since the last one. The state is
+   * captured now, at the applied index, and written in the background: writing a large
+   * state takes hundreds of milliseconds, and holding the Ready loop for that long stalls
+   * every write (and, since all replicas reach the threshold together, the whole cluster).
+   */
+  private maybeStartSnapshot(): void {
     const threshold = this.opts.snapshotThreshold;
-    if (threshold <= 0 || this.appliedIndex - this.lastSnapshotIndex < threshold) return;
-    const started = this.opts.scheduler.now();
+    if (this.snapshotting !== null || threshold <= 0 || this.appliedIndex - this.lastSnapshotIndex < threshold) return;
+    if (this.bytesSinceSnapshot < this.lastSnapshotBytes * (this.opts.snapshotLogRatio ?? 0.5)) return;
     const meta = this.kernel.snapshotMetaAt(this.appliedIndex);
-    const writer = await this.opts.storage.createSnapshot(meta);
+    const captured = this.opts.stateMachine.captureSnapshot();
+    this.lastSnapshotIndex = meta.index;
+    this.bytesSinceSnapshot = 0;
+    this.snapshotting = this.writeSnapshot(meta, captured).finally(() => {
+      this.snapshotting = null;
+    });
+  }
+
+  /** Writes a captured state durably, then has the loop drop the log it covers. Never rejects. */
+  private async writeSnapshot(meta: SnapshotMeta, captured: CapturedState): Promise<void> {
+    const started = this.opts.scheduler.now();
     try {
-      await this.opts.stateMachine.writeSnapshot(writer);
-      await writer.commit();
+      const writer = await this.opts.storage.createSnapshot(meta);
+      let bytes = 0;
+      try {
+        await captured.write({
+          write: (chunk) => {
+            bytes += chunk.length;
+            return writer.write(chunk);
+          },
+          commit: () => writer.commit(),
+          abort: () => writer.abort(),
+        });
+        await writer.commit();
+        this.lastSnapshotBytes = bytes;
+      } catch (e) {
+        await writer.abort().catch(() => undefined);
+        throw e;
+      }
     } catch (e) {
-      await writer.abort().catch(() => undefined);
-      throw e;
+      if (!this.stopped) this.fail(e);
+      return;
+    } finally {
+      captured.release();
     }
+    this.opts.observer?.onSnapshot?.(meta.index, this.opts.scheduler.now() - started);
+    if (this.stopped) return;
+    this.compactTo = meta;
+    this.kick();
+  }
+
+  private async compactLog(meta: SnapshotMeta): Promise<void> {
+    this.compactTo = null;
     this.kernel.compact(meta);
     await this.opts.storage.compact(meta.index);
-    this.lastSnapshotIndex = meta.index;
-    this.opts.observer?.onSnapshot?.(meta.index, this.opts.scheduler.now() - started);
   }
 
   /** A storage (or state machine) failure: stop acknowledging anything, for good. */

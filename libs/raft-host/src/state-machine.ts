@@ -10,10 +10,22 @@ export interface ReplicatedStateMachine<Result> {
    * used to wait for it (e.g. clientId/requestId), or null if nobody waits by key.
    */
   apply(entry: Entry): { readonly key: string | null; readonly result: Result };
-  /** Writes a snapshot of the state as of the last applied entry. */
-  writeSnapshot(writer: SnapshotWriter): Promise<void>;
+  /**
+   * Captures the state as of the last applied entry, synchronously: the host writes the
+   * capture in the background while it keeps applying entries, so the capture must not
+   * change when `apply` runs afterwards (copy-on-write, an immutable structure, …).
+   */
+  captureSnapshot(): CapturedState;
   /** Replaces the whole state with a snapshot's contents. */
   restore(reader: SnapshotReader | null): Promise<void>;
+}
+
+/** A point-in-time state captured by {@link ReplicatedStateMachine.captureSnapshot}. */
+export interface CapturedState {
+  /** Streams the captured state to `writer`. */
+  write(writer: SnapshotWriter): Promise<void>;
+  /** Ends the capture (called once, after writing or giving up). */
+  release(): void;
 }
 
 /** Receives outgoing Raft messages; delivery is best-effort (Raft tolerates loss). */

@@ -4,6 +4,12 @@ import { Packr } from 'msgpackr';
 export interface RequestIds {
   readonly clientId: string;
   readonly requestId: string;
+  /**
+   * The ids were made up by the server for one attempt that no client can ever repeat (the
+   * request carried no ids): the command runs without a client session. Remembering its
+   * result would only fill the session table (and every snapshot) with entries nobody asks for.
+   */
+  readonly untracked?: true;
 }
 
 /** Leader-assigned wall-clock milliseconds stamped into a command (session expiry only). */
@@ -100,6 +106,7 @@ export function decodeCommand(data: Uint8Array): KvCommand {
   if (!str('key') || !str('clientId') || !str('requestId') || typeof c['ts'] !== 'number') {
     throw new MalformedCommandError('command lacks key, ids or timestamp');
   }
+  if (c['untracked'] !== undefined && c['untracked'] !== true) throw new MalformedCommandError('untracked must be true when present');
   switch (c['op']) {
     case 'put':
       if (!str('value')) throw new MalformedCommandError('put needs a string value');

@@ -1,3 +1,4 @@
+import { Packr } from 'msgpackr';
 import type { Entry, SnapshotReader, SnapshotWriter } from '@raft/raft-core';
 import { encodeCommand, type KvCommand, type KvResult } from './commands';
 import { KvStateMachine } from './kv-state-machine';
@@ -118,6 +119,64 @@ describe('KvStateMachine', () => {
     expect([...copy.store.entries()]).toEqual([...sm.store.entries()]);
     expect(copy.apply({ ...dup, index: ++index }).result).toEqual({ op: 'incr', value: 1, revision: 1501 });
     expect(copy.get('n')!.value).toBe('1');
+  });
+
+  it('a captured snapshot is the state at capture even when entries are applied before and while it is written', async () => {
+    const sm = new KvStateMachine();
+    for (let i = 0; i < 1200; i++) run(sm, { op: 'put', key: `k${i}`, value: `v${i}` });
+    run(sm, { op: 'incr', key: 'n', delta: 5, clientId: 'c3', requestId: 'before' });
+    const atCapture = new KvStateMachine();
+    const expectSnap = memorySnapshot();
+    await sm.writeSnapshot(expectSnap.writer);
+    await atCapture.restore(expectSnap.reader());
+
+    const captured = sm.captureSnapshot();
+    // Changes after capture: overwrite, delete, create, and a new session.
+    run(sm, { op: 'put', key: 'k1', value: 'changed' });
+    run(sm, { op: 'del', key: 'k2' });
+    run(sm, { op: 'put', key: 'fresh', value: 'new' });
+    const snap = memorySnapshot();
+    let writes = 0;
+    const writing = captured.write({
+      ...snap.writer,
+      write: async (c) => {
+        // Keep applying while the snapshot streams out.
+        if (writes++ === 1) {
+          run(sm, { op: 'del', key: 'k1000' });
+          run(sm, { op: 'put', key: 'k3', value: 'during' });
+        }
+        await snap.writer.write(c);
+      },
+    });
+    await writing;
+    captured.release();
+    const copy = new KvStateMachine();
+    await copy.restore(snap.reader());
+    expect(copy.revision()).toBe(atCapture.revision());
+    expect([...copy.store.entries()]).toEqual([...atCapture.store.entries()]);
+    expect(copy.get('k1')!.value).toBe('v1');
+    expect(copy.get('fresh')).toBeUndefined();
+    // Sessions as of capture: the pre-capture request is still a duplicate.
+    expect(copy.apply(entry({ op: 'incr', key: 'n', delta: 5, clientId: 'c3', requestId: 'before' })).result).toEqual({ op: 'incr', value: 5, revision: 1201 });
+  });
+
+  it('untracked commands (server-made ids) run without a session but move the session clock', () => {
+    const sm = new KvStateMachine({ sessionTtlMs: 1000 });
+    expect(run(sm, { op: 'put', key: 't', value: '1', clientId: 'keep', requestId: 'k1' })).toMatchObject({ op: 'put' });
+    const before = sm.sessionCount();
+    for (let i = 0; i < 5; i++) {
+      expect(run(sm, { op: 'incr', key: 'u', delta: 1, clientId: `anon-${i}`, requestId: `x${i}`, untracked: true })).toMatchObject({ op: 'incr', value: i + 1 });
+    }
+    expect(sm.sessionCount()).toBe(before);
+    // Far later in leader time: the tracked client's session expires on the untracked entry.
+    sm.apply({ ...entry({ op: 'put', key: 'late', value: '1', clientId: 'anon-late', requestId: 'y', untracked: true }), data: encodeCommand({ op: 'put', key: 'late', value: '1', clientId: 'anon-late', requestId: 'y', untracked: true, ts: 1_000_000 }) });
+    expect(sm.sessionCount()).toBe(0);
+  });
+
+  it('refuses an entry whose untracked flag is not true (applied as a rejection)', () => {
+    const sm = new KvStateMachine();
+    const bad = new Packr({ useRecords: false }).pack({ op: 'put', key: 'k', value: 'v', clientId: 'c', requestId: 'r', ts: 1, untracked: 'yes' });
+    expect(sm.apply({ index: ++index, term: 1, type: 'normal', data: bad }).result).toEqual({ op: 'rejected', error: 'untracked must be true when present', revision: 0 });
   });
 
   it('rejects a truncated snapshot rather than loading part of the state', async () => {

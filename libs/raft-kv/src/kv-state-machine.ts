@@ -1,6 +1,6 @@
 import { ClientSessions, type Entry, type SnapshotReader, type SnapshotWriter, type SessionsSnapshot } from '@raft/raft-core';
 import { decodeCommand, requestKey, type KvCommand, type KvResult } from './commands';
-import { KvStore, type KeyValue } from './kv-store';
+import { KvStore, type KeyValue, type StoreView } from './kv-store';
 import { frameRecord, RecordReader } from './snapshot-codec';
 import { WatchHub, type ChangeEvent } from './watch-hub';
 
@@ -37,6 +37,28 @@ export interface StreamMessage {
   readonly ts: number;
   /** KV revision at which the message was committed. */
   readonly revision: number;
+}
+
+/** A captured state, written later (see {@link KvStateMachine.captureSnapshot}). */
+export interface StateSnapshot {
+  /** Streams the captured state to `writer` as framed records. */
+  write(writer: SnapshotWriter): Promise<void>;
+  /** Ends the capture (after writing it, or giving up). Idempotent. */
+  release(): void;
+}
+
+/** Snapshot layout: a header record, then batches of keys in the store's insertion order. */
+async function writeRecords(writer: SnapshotWriter, header: Uint8Array, view: StoreView): Promise<void> {
+  await writer.write(header);
+  let batch: [string, string, number, number, number][] = [];
+  for (const [k, kv] of view.entries()) {
+    batch.push([k, kv.value, kv.createRevision, kv.modRevision, kv.version]);
+    if (batch.length === SNAPSHOT_BATCH) {
+      await writer.write(frameRecord(batch));
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await writer.write(frameRecord(batch));
 }
 
 interface SnapshotHeader {
@@ -85,12 +107,22 @@ export class KvStateMachine {
     return this.store.revision;
   }
 
+  /** Live client sessions (for metrics and tests). */
+  sessionCount(): number {
+    return this.sessions.size;
+  }
+
   apply(entry: Entry): { key: string | null; result: KvResult } {
     let cmd: KvCommand;
     try {
       cmd = decodeCommand(entry.data);
     } catch (e) {
       return { key: null, result: { op: 'rejected', error: (e as Error).message, revision: this.store.revision } };
+    }
+    if (cmd.untracked === true) {
+      // Still moves the sessions' clock and index, exactly as on every other replica.
+      this.sessions.advance(entry.index, cmd.ts);
+      return { key: requestKey(cmd), result: this.execute(cmd) };
     }
     const outcome = this.sessions.apply(
       { clientId: cmd.clientId, requestId: cmd.requestId, logIndex: entry.index, timestamp: cmd.ts },
@@ -181,19 +213,30 @@ export class KvStateMachine {
     this.watch.publish(ev);
   }
 
-  /** Streams the state as framed records: a header, then key batches in key order. */
+  /**
+   * Captures the state as of the last applied entry, cheaply and synchronously (the key
+   * list and a copy of the client sessions; values are preserved copy-on-write), so that it
+   * can be written while `apply` goes on. Release the capture when done with it.
+   * @throws SnapshotViewError if another capture is still open.
+   */
+  captureSnapshot(): StateSnapshot {
+    const view = this.store.capture();
+    // The header (with the sessions) is encoded now: sessions keep changing under apply.
+    const header = frameRecord({ v: 1, revision: view.revision, keys: view.size, sessions: this.sessions.snapshot() } satisfies SnapshotHeader);
+    return {
+      write: (writer) => writeRecords(writer, header, view),
+      release: () => view.release(),
+    };
+  }
+
+  /** Captures and writes the current state in one go (see {@link captureSnapshot}). */
   async writeSnapshot(writer: SnapshotWriter): Promise<void> {
-    const header: SnapshotHeader = { v: 1, revision: this.store.revision, keys: this.store.size(), sessions: this.sessions.snapshot() };
-    await writer.write(frameRecord(header));
-    let batch: [string, string, number, number, number][] = [];
-    for (const [k, kv] of this.store.entries()) {
-      batch.push([k, kv.value, kv.createRevision, kv.modRevision, kv.version]);
-      if (batch.length === SNAPSHOT_BATCH) {
-        await writer.write(frameRecord(batch));
-        batch = [];
-      }
+    const snapshot = this.captureSnapshot();
+    try {
+      await snapshot.write(writer);
+    } finally {
+      snapshot.release();
     }
-    if (batch.length > 0) await writer.write(frameRecord(batch));
   }
 
   /** Replaces the state with a snapshot's (or empties it when there is none). */

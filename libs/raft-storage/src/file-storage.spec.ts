@@ -109,6 +109,24 @@ describe('FileStorage', () => {
     expect(readdirSync(join(t.dir, 'snap'))).toEqual(['00000000000000000020-1.snap']);
   });
 
+  it('a local snapshot finishing after a newer one was installed is discarded, not made current', async () => {
+    const { s } = await reopen(t.dir);
+    await s.save(null, entries(1, 30));
+    const slow = await s.createSnapshot(meta(10, 1));
+    await slow.write(Buffer.from('old'));
+    for (const [off, part] of [[0, 'new'], [3, 'er']] as const) await s.writeSnapshotChunk({ meta: meta(25, 1), offset: off, data: Buffer.from(part), done: off === 3 });
+    await s.installSnapshot(meta(25, 1));
+    await slow.commit();
+    expect(s.current()).toEqual(meta(25, 1));
+    expect(await readAll(s)).toBe('newer');
+    expect(readdirSync(join(t.dir, 'snap'))).toEqual(['00000000000000000025-1.snap']);
+    await s.compact(10); // the host still compacts to the obsolete one: a no-op, not an error
+    await s.close();
+    const again = await reopen(t.dir);
+    expect(again.state.snapshot).toEqual(meta(25, 1));
+    await again.s.close();
+  });
+
   it('installs a received snapshot: keeps a matching suffix, discards a conflicting log', async () => {
     const { s } = await reopen(t.dir);
     await s.save(null, entries(1, 12, 1));

@@ -149,6 +149,12 @@ export class SnapshotStore {
 
   /** Renames a complete temp file into place (fsync'd dir), then retires the old snapshot. */
   async publish(tmpPath: string, meta: SnapshotMeta): Promise<void> {
+    // A newer snapshot (e.g. installed from the leader) won the race: this one is obsolete,
+    // and making it current would replace state the log no longer covers.
+    if (this.current !== null && this.current.meta.index > meta.index) {
+      await this.fs.unlink(tmpPath).catch(() => undefined);
+      return;
+    }
     const path = join(this.dir, snapshotName(meta));
     try {
       await this.fs.rename(tmpPath, path);

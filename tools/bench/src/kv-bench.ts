@@ -1,7 +1,8 @@
 /**
  * raft-ts vs etcd 3.4 on the same machine with the same closed-loop HTTP load generator:
  * 256-byte puts at 1/16/64/256 clients and linearizable gets, clients spread over the three
- * nodes of each cluster. Usage: npx nx run bench:kv [-- --seconds 10]
+ * nodes of each cluster. Usage: npx nx run bench:kv [-- --seconds 10] [--clients 1,16]
+ * (`--clients` picks the put points; gets run at 16 and 64 clients unless it is given).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -11,8 +12,15 @@ import { b64, EtcdCluster } from '@raft/etcd-harness';
 import { runLoad, type LoadRequest, type LoadResult } from './http-load';
 
 const root = resolve(__dirname, '..', '..', '..');
-const seconds = Number(process.argv.includes('--seconds') ? process.argv[process.argv.indexOf('--seconds') + 1] : 8);
-const clientCounts = [1, 16, 64, 256];
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const seconds = Number(flag('--seconds') ?? 8);
+const chosenClients = flag('--clients')?.split(',').map(Number);
+if (chosenClients?.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`--clients must be a comma-separated list of positive integers, got ${flag('--clients')}`);
+const clientCounts = chosenClients ?? [1, 16, 64, 256];
+const getClientCounts = chosenClients ? [] : [16, 64];
 const value = 'v'.repeat(256);
 
 async function startOurs(dir: string, basePort: number): Promise<ChildProcess> {
@@ -63,7 +71,7 @@ async function measure(sys: System): Promise<{ puts: LoadResult[]; gets: LoadRes
     console.log(`${sys.name} put  c=${c}: ${r.throughput.toFixed(0)}/s p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(2)} p999 ${r.p999.toFixed(2)} ms (errors ${r.errors})`);
   }
   const gets: LoadResult[] = [];
-  for (const c of [16, 64]) {
+  for (const c of getClientCounts) {
     const r = await runLoad(c, seconds, (cl, i) => sys.get(cl, i));
     gets.push(r);
     console.log(`${sys.name} get  c=${c}: ${r.throughput.toFixed(0)}/s p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(2)} p999 ${r.p999.toFixed(2)} ms (errors ${r.errors})`);
@@ -104,14 +112,17 @@ async function main(): Promise<void> {
   const md = [
     '# KV benchmark: raft-ts vs etcd 3.4',
     '',
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Command: \`npx nx run bench:kv -- --seconds ${seconds}\`.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Command: \`npx nx run bench:kv -- --seconds ${seconds}${chosenClients ? ` --clients ${chosenClients.join(',')}` : ''}\`.`,
     `Workload: closed-loop HTTP clients spread over the 3 nodes of each cluster; puts of 256-byte values, linearizable gets; ${seconds} s per point; load generator in the same machine.`,
     '',
     table('Puts', oursResult.puts, etcdResult.puts),
     table('Linearizable gets', oursResult.gets, etcdResult.gets),
   ].join('\n');
-  mkdirSync(join(root, 'tools/bench/results'), { recursive: true });
-  writeFileSync(join(root, 'tools/bench/results/kv.md'), md);
+  // A partial run (chosen client counts) prints but keeps the full results file.
+  if (!chosenClients) {
+    mkdirSync(join(root, 'tools/bench/results'), { recursive: true });
+    writeFileSync(join(root, 'tools/bench/results/kv.md'), md);
+  }
   console.log(md);
 }
 

@@ -5,7 +5,8 @@ const ok = { NODE_ID: 'n1', PEERS: 'n1=127.0.0.1:7101:7001,n2=127.0.0.1:7102:700
 describe('node configuration', () => {
   it('accepts a valid environment and fills defaults', () => {
     const env = validateNodeEnv(ok);
-    expect(env).toMatchObject({ NODE_ID: 'n1', HTTP_PORT: 7001, ELECTION_TIMEOUT_MS: 150, HEARTBEAT_INTERVAL_MS: 30, JOIN: false });
+    expect(env).toMatchObject({ NODE_ID: 'n1', HTTP_PORT: 7001, ELECTION_TIMEOUT_MS: 150, HEARTBEAT_INTERVAL_MS: 30, JOIN: false, SNAPSHOT_LOG_RATIO: 0.5 });
+    expect(validateNodeEnv({ ...ok, SNAPSHOT_LOG_RATIO: '0.25' }).SNAPSHOT_LOG_RATIO).toBe(0.25);
     expect(parsePeers(env.PEERS)).toEqual([
       { id: 'n1', host: '127.0.0.1', peerPort: 7101, httpPort: 7001 },
       { id: 'n2', host: '127.0.0.1', peerPort: 7102, httpPort: 7002 },
@@ -19,6 +20,8 @@ describe('node configuration', () => {
     [{ ELECTION_TIMEOUT_MS: '40', HEARTBEAT_INTERVAL_MS: '30' }, 'HEARTBEAT_INTERVAL_MS must be at most half of ELECTION_TIMEOUT_MS'],
     [{ NODE_ID: 'bad id' }, 'NODE_ID must be'],
     [{ JOIN: 'maybe' }, 'JOIN must be true or false'],
+    [{ SNAPSHOT_LOG_RATIO: 'half' }, 'SNAPSHOT_LOG_RATIO must be a number'],
+    [{ SNAPSHOT_LOG_RATIO: '-1' }, 'SNAPSHOT_LOG_RATIO'],
   ])('rejects %j naming the setting', (patch, message) => {
     expect(() => validateNodeEnv({ ...ok, ...patch })).toThrow(ConfigError);
     expect(() => validateNodeEnv({ ...ok, ...patch })).toThrow(message);

@@ -1,7 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }): unknown => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value);
 
 /**
@@ -78,6 +79,16 @@ export class NodeEnv {
   @IsInt({ message: 'SNAPSHOT_THRESHOLD must be an integer' })
   @Min(0)
   SNAPSHOT_THRESHOLD = 10_000;
+
+  /**
+   * …and only once the log since the last snapshot is at least this fraction of that
+   * snapshot's size (0 = entries only): bounds the cost of rewriting a large state.
+   */
+  @Transform(toNumber)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'SNAPSHOT_LOG_RATIO must be a number' })
+  @Min(0)
+  @Max(100)
+  SNAPSHOT_LOG_RATIO = 0.5;
 
   /** Largest accepted value in bytes (HTTP 413 above). */
   @Transform(toInt)

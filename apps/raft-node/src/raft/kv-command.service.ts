@@ -18,7 +18,8 @@ type CommandBody =
 /**
  * Turns client requests into KV commands, proposes them and waits for their result.
  * Requests without ids get fresh ones (so they are at-most-once per HTTP call, like any
- * non-idempotent API); clients that want safe retries send their own.
+ * non-idempotent API) and run without a client session, since nobody can retry them;
+ * clients that want safe retries send their own.
  */
 @Injectable()
 export class KvCommandService {
@@ -29,7 +30,9 @@ export class KvCommandService {
     const requestId = ids.requestId ?? randomUUID();
     // The leader's clock would be better, but any replica's is acceptable: timestamps only
     // drive session expiry, and every replica applies the value stored in the entry.
-    const cmd = { ...body, clientId, requestId, ts: Date.now() } as KvCommand;
+    const cmd = (
+      ids.clientId === undefined && ids.requestId === undefined ? { ...body, clientId, requestId, untracked: true, ts: Date.now() } : { ...body, clientId, requestId, ts: Date.now() }
+    ) as KvCommand;
     return this.node.propose(encodeCommand(cmd), requestKey(cmd));
   }
 }

@@ -67,6 +67,7 @@ export class RaftNodeService implements OnModuleInit, OnApplicationShutdown {
       tickMs: tick,
       bootstrapConfig: bootstrap,
       snapshotThreshold: env.SNAPSHOT_THRESHOLD,
+      snapshotLogRatio: env.SNAPSHOT_LOG_RATIO,
       observer: this.metrics.hostObserver(this.logger),
     });
     this.link.onMessages((msgs) => this.host.receive(msgs));
