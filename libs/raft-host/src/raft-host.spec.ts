@@ -129,6 +129,37 @@ describe('RaftHost', () => {
     expect(kv.revision()).toBe(50);
   });
 
+  it("answers a committed write without waiting for the next batch's disk write", async () => {
+    const c = new Cluster();
+    for (const id of ids) await c.start(id);
+    await c.run(500);
+    const leader = c.leader()!;
+    const storage = c.storages.get(leader.id)!;
+    const save = storage.save.bind(storage);
+    const b = put('b', '2');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // The write carrying b hangs (a slow fsync); everything else is instant.
+    storage.save = async (hs, entries) => {
+      if (entries.some((e) => Buffer.from(e.data).equals(Buffer.from(b.data)))) await gate;
+      return save(hs, entries);
+    };
+    const a = put('a', '1');
+    let aDone = false;
+    const aResult = leader.propose(a.data, a.key, 5000).then((r) => ((aDone = true), r));
+    await c.run(1); // a is on the leader's disk and reaches the followers
+    let bDone = false;
+    const bResult = leader.propose(b.data, b.key, 5000).then((r) => ((bDone = true), r));
+    await c.run(10); // the followers' acks for a arrive while b's write hangs
+    expect(aDone).toBe(true);
+    expect(await aResult).toEqual({ op: 'put', revision: 1 });
+    expect(c.kvs.get(leader.id)!.get('a')!.value).toBe('1');
+    expect(bDone).toBe(false);
+    release();
+    await c.run(10);
+    expect(await bResult).toEqual({ op: 'put', revision: 2 });
+  });
+
   it('writes snapshots in the background: proposals keep committing while one is being written', async () => {
     const c = new Cluster();
     for (const id of ids) await c.start(id, { snapshotThreshold: 20 });

@@ -2,6 +2,7 @@ import {
   RaftKernel,
   type Cancel,
   type ConfigState,
+  type Entry,
   type HardState,
   type MembershipChange,
   type Message,
@@ -63,6 +64,8 @@ export class RaftHost<R> {
   /** Size of the newest snapshot, and the entry bytes applied since it was taken. */
   private lastSnapshotBytes = 0;
   private bytesSinceSnapshot = 0;
+  /** Highest log index on our disk (written by completed saves, or recovered). */
+  private durableIndex = 0;
   private looping = false;
   private kickScheduled = false;
   private stopped = false;
@@ -99,6 +102,7 @@ export class RaftHost<R> {
     this.appliedIndex = durable.snapshot?.index ?? 0;
     this.lastSnapshotIndex = this.appliedIndex;
     this.lastSnapshotBytes = durable.snapshot ? storage.size(durable.snapshot) : 0;
+    this.durableIndex = durable.entries.at(-1)?.index ?? durable.snapshot?.index ?? 0;
     this.kernel = new RaftKernel(
       { ...this.opts.kernel, snapshots: storage },
       { ...durable, bootstrapConfig: this.opts.bootstrapConfig },
@@ -116,6 +120,7 @@ export class RaftHost<R> {
     if (this.stopped) return;
     for (const m of messages) this.kernel.step(m);
     this.sendHeartbeatsIfBusy();
+    this.applyIfBusy();
     this.kick();
   }
 
@@ -207,6 +212,19 @@ export class RaftHost<R> {
     if (heartbeats.length > 0) this.opts.sender.send(heartbeats);
   }
 
+  /**
+   * While the loop waits on the disk, entries committed meanwhile (and already durable
+   * here) are applied at once, so their clients do not also wait for the write in flight.
+   */
+  private applyIfBusy(): void {
+    if (!this.looping) return;
+    const entries = this.kernel.takeCommitted(this.appliedIndex);
+    if (entries.length === 0) return;
+    this.applyCommitted(entries, Number.POSITIVE_INFINITY);
+    this.opts.observer?.onApply?.(entries.length, this.appliedIndex);
+    this.reads.release(this.appliedIndex);
+  }
+
   private assertRunning(): void {
     if (this.stopped) throw new HostStoppedError(this.fatal ?? undefined);
   }
@@ -253,6 +271,15 @@ export class RaftHost<R> {
     const early = rd.messages.filter((m) => SENDABLE_BEFORE_PERSIST.has(m.type));
     if (early.length > 0) sender.send(early);
 
+    // Committed entries already on our disk need not wait for this Ready's write (thesis
+    // §10.2.1, as etcd does): applying them now overlaps the state machine, and the replies
+    // to their clients, with the fsync. Not the indexes this write replaces, and nothing
+    // when a snapshot is about to replace the state. The rest are applied once it returns.
+    if (rd.installSnapshot === null) {
+      const replaced = rd.entries.length > 0 ? rd.entries[0]!.index - 1 : Number.POSITIVE_INFINITY;
+      this.applyCommitted(rd.committedEntries, Math.min(this.durableIndex, replaced));
+    }
+
     for (const chunk of rd.snapshotChunks) await storage.writeSnapshotChunk(chunk);
     // Term and vote must be durable before any reply; the commit index need not be (it is
     // re-learned from the leader and clamped to the log on recovery), so a commit-only
@@ -265,7 +292,11 @@ export class RaftHost<R> {
       this.lazyHard = null;
       this.persistedHard = hs ?? this.persistedHard;
       const started = this.opts.scheduler.now();
+      const first = rd.entries[0];
+      // A save that replaces a suffix makes those indexes non-durable until it returns.
+      if (first !== undefined) this.durableIndex = Math.min(this.durableIndex, first.index - 1);
       await storage.save(hs, rd.entries);
+      if (first !== undefined) this.durableIndex = rd.entries[rd.entries.length - 1]!.index;
       if (observer?.onPersist) {
         let bytes = 0;
         for (const e of rd.entries) bytes += e.data.length;
@@ -283,20 +314,14 @@ export class RaftHost<R> {
       this.lastSnapshotIndex = rd.installSnapshot.index;
       this.lastSnapshotBytes = storage.size(rd.installSnapshot);
       this.bytesSinceSnapshot = 0;
+      // Whatever log suffix survived is durable, but counting from the snapshot is enough.
+      this.durableIndex = rd.installSnapshot.index;
     }
     // Votes and acknowledgements promise durability: only now may they leave.
     const late = early.length > 0 ? rd.messages.filter((m) => !SENDABLE_BEFORE_PERSIST.has(m.type)) : rd.messages;
     if (late.length > 0) sender.send(late);
 
-    for (const e of rd.committedEntries) {
-      if (e.index <= this.appliedIndex) continue;
-      this.bytesSinceSnapshot += e.data.length;
-      if (e.type === 'normal') {
-        const { key, result } = stateMachine.apply(e);
-        if (key !== null) this.proposals.resolveKey(key, result);
-      }
-      this.appliedIndex = e.index;
-    }
+    this.applyCommitted(rd.committedEntries, Number.POSITIVE_INFINITY);
     if (rd.committedEntries.length > 0) observer?.onApply?.(rd.committedEntries.length, this.appliedIndex);
     if (rd.softState && observer?.onSoftState) observer.onSoftState(rd.softState.role, rd.softState.leaderId, this.kernel.status().term);
 
@@ -304,6 +329,20 @@ export class RaftHost<R> {
     for (const r of rd.readStates) this.reads.ready(r.ctx, r.index);
     for (const f of rd.readFailures) this.reads.fail(f.ctx, new ReadUnavailableError(f.reason));
     this.reads.release(this.appliedIndex);
+  }
+
+  /** Applies committed entries up to `upTo` (in order, each once) and resolves their proposers. */
+  private applyCommitted(entries: readonly Entry[], upTo: number): void {
+    for (const e of entries) {
+      if (e.index > upTo) return;
+      if (e.index <= this.appliedIndex) continue;
+      this.bytesSinceSnapshot += e.data.length;
+      if (e.type === 'normal') {
+        const { key, result } = this.opts.stateMachine.apply(e);
+        if (key !== null) this.proposals.resolveKey(key, result);
+      }
+      this.appliedIndex = e.index;
+    }
   }
 
   /**

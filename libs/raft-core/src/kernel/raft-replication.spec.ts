@@ -1,4 +1,4 @@
-import { cmd, TestCluster } from './testing/cluster';
+import { cmd, TestCluster, text } from './testing/cluster';
 import type { AppendRequest } from './types';
 
 const ids = ['n1', 'n2', 'n3'];
@@ -193,5 +193,76 @@ describe('§5 partitions', () => {
     c.stabilize();
     expect(c.node('n1').status()).toMatchObject({ role: 'follower', leaderId: 'n2', term: c.node('n2').status().term });
     for (const id of ids) expect(c.applied.get(id)).toEqual(['kept']);
+  });
+});
+
+describe('applying ahead of a busy Ready loop (takeCommitted)', () => {
+  const three = ['n1', 'n2', 'n3'];
+
+  it("a leader hands out entries committed while the next batch's write is in flight, once, in order", () => {
+    const c = new TestCluster({ ids: three });
+    c.elect('n1');
+    c.stabilize();
+    const leader = c.node('n1');
+    const base = leader.status().commit;
+    leader.propose(cmd('a'));
+    const first = leader.ready(); // persist a, send it
+    leader.advance(first); // a is durable on the leader
+    c.flush('n2');
+    c.flush('n3');
+    for (const m of first.messages) if (m.to !== 'n1') c.node(m.to).step(m);
+    c.flush('n2');
+    c.flush('n3');
+    leader.propose(cmd('b'));
+    const second = leader.ready(); // b's write "in flight": not advanced
+    expect(second.entries.map((e) => text(e.data))).toEqual(['b']);
+    expect(second.committedEntries).toEqual([]);
+    c.deliver((m) => m.to === 'n1'); // acks for a arrive meanwhile
+    const taken = leader.takeCommitted(base);
+    expect(taken.map((e) => [e.index, text(e.data)])).toEqual([[base + 1, 'a']]);
+    expect(leader.takeCommitted(base + 1)).toEqual([]); // handed out once
+    leader.advance(second);
+    const third = leader.ready();
+    // b is not committed yet (its acks are still queued); a is not handed out again.
+    expect(third.committedEntries.map((e) => text(e.data))).toEqual([]);
+    leader.advance(third);
+  });
+
+  it('waits until the host applied what the outstanding Ready hands out, and never passes what is durable here', () => {
+    const c = new TestCluster({ ids: three });
+    c.elect('n1');
+    c.stabilize();
+    const leader = c.node('n1');
+    const base = leader.status().commit;
+    leader.propose(cmd('a'));
+    c.stabilize(); // a committed and applied everywhere
+    leader.propose(cmd('b'));
+    const rb = leader.ready();
+    leader.advance(rb);
+    c.flush('n2');
+    c.flush('n3');
+    for (const m of rb.messages) if (m.to !== 'n1') c.node(m.to).step(m);
+    c.flush('n2');
+    c.flush('n3');
+    c.deliver((m) => m.to === 'n1'); // b committed
+    leader.propose(cmd('c'));
+    const rc = leader.ready(); // hands out b as committed, c to write
+    expect(rc.committedEntries.map((e) => text(e.data))).toEqual(['b']);
+    // The host has not applied b yet: nothing may jump ahead of it.
+    expect(leader.takeCommitted(base + 1)).toEqual([]);
+    // After applying b there is nothing more: c is neither durable nor committed.
+    expect(leader.takeCommitted(base + 2)).toEqual([]);
+    leader.advance(rc);
+
+    // A follower that learns a commit index covering an entry it has not written yet hands
+    // out only what is durable here.
+    const n2 = c.node('n2');
+    const app = rc.messages.find((m): m is AppendRequest => m.to === 'n2' && m.type === 'app' && m.entries.length > 0)!;
+    n2.step({ ...app, commit: app.prevIndex + app.entries.length }); // c committed (n3 has it)
+    expect(n2.takeCommitted(n2.status().applied).map((e) => text(e.data))).toEqual(['b']);
+    const rd = n2.ready();
+    expect(rd.entries.map((e) => text(e.data))).toEqual(['c']);
+    expect(rd.committedEntries.map((e) => text(e.data))).toEqual(['c']);
+    n2.advance(rd);
   });
 });

@@ -385,6 +385,25 @@ export class RaftKernel {
     return taken;
   }
 
+  /**
+   * Removes and returns committed entries the host may apply now, while its Ready loop is
+   * still busy with a disk write: entries that are committed *and* already durable here, so
+   * nothing about them waits on that write (thesis §10.2.1). Without this a leader would
+   * answer a client only after the *next* batch's fsync. `appliedIndex` is the host's last
+   * applied index: nothing is returned until the host has applied every committed entry
+   * handed out before (so entries are applied in order, once), nor while a received
+   * snapshot is about to replace the state machine.
+   */
+  takeCommitted(appliedIndex: number): Entry[] {
+    const handed = Math.max(this.log.applied, this.outstanding?.committedEntries.at(-1)?.index ?? 0);
+    if (appliedIndex < handed || this.pendingInstall !== null || this.outstanding?.installSnapshot) return [];
+    const upTo = Math.min(this.log.committed, this.log.stableIndex);
+    if (upTo <= handed) return [];
+    const taken = this.log.slice(handed + 1, upTo + 1);
+    this.log.applied = upTo;
+    return taken;
+  }
+
   /** Acknowledges that every effect of `rd` was carried out. */
   advance(rd: Ready): void {
     if (rd !== this.outstanding) throw new KernelUsageError('advance() called with a Ready that is not outstanding');

@@ -195,6 +195,12 @@ export interface IncomingSnapshotChunk {
  *   4. apply `committedEntries` in order;
  *   5. serve `readStates` once applied ≥ their index; fail `readFailures`.
  * Then call `advance(ready)` on the kernel.
+ *
+ * Two overlaps are allowed (Raft thesis §10.2.1): a leader's `app`, `heartbeat` and `snap`
+ * messages may leave before step 1 (its own copy only counts toward commitment once the
+ * kernel is told it is durable), and committed entries already durable from an earlier
+ * Ready — below the first index this Ready writes — may be applied before step 1, unless
+ * `installSnapshot` is set.
  */
 export interface Ready {
   readonly softState: SoftState | null;
