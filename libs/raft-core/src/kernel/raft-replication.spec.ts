@@ -1,5 +1,6 @@
 import { cmd, TestCluster, text } from './testing/cluster';
-import type { AppendRequest } from './types';
+import type { RaftKernel } from './raft';
+import type { AppendRequest, Ready } from './types';
 
 const ids = ['n1', 'n2', 'n3'];
 
@@ -197,22 +198,29 @@ describe('§5 partitions', () => {
 });
 
 describe('applying ahead of a busy Ready loop (takeCommitted)', () => {
-  const three = ['n1', 'n2', 'n3'];
-
-  it("a leader hands out entries committed while the next batch's write is in flight, once, in order", () => {
-    const c = new TestCluster({ ids: three });
+  /** A leader n1 whose base commit index is known; no Ready outstanding anywhere. */
+  function elected(): { c: TestCluster; leader: RaftKernel; base: number } {
+    const c = new TestCluster({ ids });
     c.elect('n1');
     c.stabilize();
+    return { c, leader: c.node('n1'), base: c.node('n1').status().commit };
+  }
+
+  /** The leader writes `value` (Ready advanced: durable here); followers store it and queue acks. */
+  function writeOnLeaderAndFollowers(c: TestCluster, value: string): Ready {
     const leader = c.node('n1');
-    const base = leader.status().commit;
-    leader.propose(cmd('a'));
-    const first = leader.ready(); // persist a, send it
-    leader.advance(first); // a is durable on the leader
+    leader.propose(cmd(value));
+    const rd = leader.ready();
+    leader.advance(rd);
+    for (const m of rd.messages) if (m.to !== 'n1') c.node(m.to).step(m);
     c.flush('n2');
     c.flush('n3');
-    for (const m of first.messages) if (m.to !== 'n1') c.node(m.to).step(m);
-    c.flush('n2');
-    c.flush('n3');
+    return rd;
+  }
+
+  it("a leader hands out entries committed while the next batch's write is in flight, once, in order", () => {
+    const { c, leader, base } = elected();
+    writeOnLeaderAndFollowers(c, 'a');
     leader.propose(cmd('b'));
     const second = leader.ready(); // b's write "in flight": not advanced
     expect(second.entries.map((e) => text(e.data))).toEqual(['b']);
@@ -229,21 +237,10 @@ describe('applying ahead of a busy Ready loop (takeCommitted)', () => {
   });
 
   it('waits until the host applied what the outstanding Ready hands out, and never passes what is durable here', () => {
-    const c = new TestCluster({ ids: three });
-    c.elect('n1');
-    c.stabilize();
-    const leader = c.node('n1');
-    const base = leader.status().commit;
+    const { c, leader, base } = elected();
     leader.propose(cmd('a'));
     c.stabilize(); // a committed and applied everywhere
-    leader.propose(cmd('b'));
-    const rb = leader.ready();
-    leader.advance(rb);
-    c.flush('n2');
-    c.flush('n3');
-    for (const m of rb.messages) if (m.to !== 'n1') c.node(m.to).step(m);
-    c.flush('n2');
-    c.flush('n3');
+    writeOnLeaderAndFollowers(c, 'b');
     c.deliver((m) => m.to === 'n1'); // b committed
     leader.propose(cmd('c'));
     const rc = leader.ready(); // hands out b as committed, c to write
