@@ -205,6 +205,29 @@ describe('heartbeats ahead of a busy Ready loop (takeHeartbeats)', () => {
     leader.advance(rd);
   });
 
+  it('a new commit index goes to each follower known to hold it as a notice the busy host may send ahead', () => {
+    const c = new TestCluster({ ids });
+    c.elect('n1');
+    c.stabilize();
+    const leader = c.node('n1');
+    leader.propose(cmd('a'));
+    const rd = leader.ready();
+    leader.advance(rd);
+    for (const m of rd.messages) c.node(m.to).step(m);
+    c.flush('n2');
+    c.flush('n3');
+    leader.propose(cmd('b'));
+    const busy = leader.ready(); // b being written
+    c.deliver((m) => m.to === 'n1' && m.from === 'n2'); // n2's ack commits a
+    const commit = leader.status().commit;
+    // n2 is known to hold a: it is told now, not after b's write.
+    expect(leader.takeHeartbeats()).toEqual([expect.objectContaining({ type: 'app', to: 'n2', entries: [], commit })]);
+    // n3 is told as soon as its own ack shows it holds a.
+    c.deliver((m) => m.to === 'n1' && m.from === 'n3');
+    expect(leader.takeHeartbeats()).toEqual([expect.objectContaining({ type: 'app', to: 'n3', entries: [], commit })]);
+    leader.advance(busy);
+  });
+
   it('a heartbeat response in a term not yet durable is not taken: it waits for its Ready', () => {
     const c = new TestCluster({ ids });
     const n2 = c.node('n2');

@@ -367,18 +367,21 @@ export class RaftKernel {
   }
 
   /**
-   * Removes and returns the heartbeats and heartbeat responses queued since the last Ready,
-   * for a host whose Ready loop is still busy (a slow disk write, a snapshot being saved).
-   * They promise nothing about this server's log, so they may leave ahead of the Ready —
-   * which keeps followers' election timers, and the leader's quorum check, from firing only
-   * because one server's disk is slow. Only messages of the term already durable here are
-   * taken: a reply in a term not yet on disk waits for its Ready.
+   * Removes and returns the heartbeats, heartbeat responses and commit-index notices (empty
+   * AppendEntries) queued since the last Ready, for a host whose Ready loop is still busy (a
+   * slow disk write, a snapshot being saved). They promise nothing about this server's log,
+   * so they may leave ahead of the Ready — which keeps followers' election timers, and the
+   * leader's quorum check, from firing only because one server's disk is slow, and lets
+   * followers apply (and answer their clients) without waiting for the leader's next write.
+   * Only messages of the term already durable here are taken: a reply in a term not yet on
+   * disk waits for its Ready.
    */
   takeHeartbeats(): Message[] {
     const taken: Message[] = [];
     const kept: Message[] = [];
     for (const m of this.msgs) {
-      const urgent = (m.type === 'heartbeat' || m.type === 'heartbeatResp') && m.term === this.persistedHard.term;
+      const kind = m.type === 'heartbeat' || m.type === 'heartbeatResp' || (m.type === 'app' && m.entries.length === 0);
+      const urgent = kind && m.term === this.persistedHard.term;
       (urgent ? taken : kept).push(m);
     }
     if (taken.length > 0) this.msgs = kept;
@@ -816,6 +819,9 @@ export class RaftKernel {
       const firstInTerm = this.log.termAt(this.log.committed) !== this.term;
       this.log.commitTo(idx);
       this.needBroadcast = true;
+      // Followers hear of the new commit index now rather than with the next batch: a host
+      // busy writing that batch sends these notices ahead of it (see takeHeartbeats).
+      for (const [id, pr] of this.progress) if (id !== this.id) this.maybeSendCommit(id, pr);
       if (firstInTerm) this.serveReadsAwaitingCommit();
       this.onConfigCommitted();
     }
