@@ -213,7 +213,10 @@ describe('admin gateway: membership changes on a live cluster (real processes)',
     writing = false;
     await writer;
     const leader = (await cluster()).leaderId;
-    expect(acked.size).toBeGreaterThan(200);
+    // Enough writes to make the check meaningful. Not a throughput floor: a write in flight
+    // to a node as it is removed can only end as 504 after REQUEST_TIMEOUT_MS (5 s), and
+    // the sequential writer sends nothing meanwhile (about 200 to 420 acks per run).
+    expect(acked.size).toBeGreaterThan(100);
     const entries = [...acked.entries()];
     const lost: string[] = [];
     for (let i = 0; i < entries.length; i += 25) {
