@@ -10,7 +10,7 @@
  * Writes tools/bench/results/chat.md and chat.svg.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -62,6 +62,29 @@ async function http<T>(base: string, method: string, path: string, token?: strin
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
 }
 
+
+/** Source of a preload that CPU-profiles its process until SIGTERM, then writes `DIR/CPU.chat.<pid>.cpuprofile`. */
+function profilePreload(dir: string): string {
+  return [
+    "const { Session } = require('node:inspector');",
+    "const { writeFileSync } = require('node:fs');",
+    'const session = new Session();',
+    'session.connect();',
+    "session.post('Profiler.enable');",
+    "session.post('Profiler.start');",
+    'function writeProfile() {',
+    "  process.removeListener('SIGTERM', writeProfile);",
+    // In-process inspector sessions answer synchronously: the file exists when post returns.
+    "  session.post('Profiler.stop', (err, result) => {",
+    `    if (err) console.error('profile not written:', err.message);`,
+    `    else writeFileSync(${JSON.stringify(dir)} + '/CPU.chat.' + process.pid + '.cpuprofile', JSON.stringify(result.profile));`,
+    '  });',
+    '}',
+    "process.on('SIGTERM', writeProfile);",
+    '',
+  ].join('\n');
+}
+
 class Stack {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'chat-bench-'));
   readonly schema = `chat_bench_${Date.now().toString(36)}`;
@@ -106,16 +129,18 @@ class Stack {
 
   /**
    * Extra Node.js flags for the chat process: `CHAT_NODE_ARGS` (space-separated) and, with
-   * `--profile DIR`, a CPU profile. Node writes `--cpu-prof` output only on a normal exit,
-   * but Nest's shutdown hook re-raises SIGTERM to die by the signal; the preloaded handler
-   * stays registered (so the re-raised signal does not kill) and exits normally instead.
+   * `--profile DIR`, a CPU profile. `--cpu-prof` would write only on a normal exit, but Nest's
+   * shutdown hook ends the process by re-raising SIGTERM; so a preloaded script profiles
+   * through the in-process inspector and writes the profile when SIGTERM arrives (its
+   * listener runs before Nest's and removes itself, so the re-raised signal still ends it).
    */
   private chatNodeArgs(): string[] {
     const args = (process.env['CHAT_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
     if (PROFILE_DIR) {
-      const preload = join(this.dataDir, 'exit-on-sigterm.cjs');
-      writeFileSync(preload, "let n = 0; process.on('SIGTERM', () => { if (++n >= 2) process.exit(0); setTimeout(() => process.exit(0), 5000); });\n");
-      args.push('--cpu-prof', `--cpu-prof-dir=${resolve(PROFILE_DIR)}`, '--require', preload);
+      const preload = join(this.dataDir, 'profile-until-sigterm.cjs');
+      mkdirSync(resolve(PROFILE_DIR), { recursive: true });
+      writeFileSync(preload, profilePreload(resolve(PROFILE_DIR)));
+      args.push('--require', preload);
     }
     return args;
   }
