@@ -1,6 +1,7 @@
 import {
   RaftKernel,
   type Cancel,
+  type CapturedState,
   type ConfigState,
   type Entry,
   type HardState,
@@ -14,7 +15,7 @@ import {
   type SnapshotMeta,
 } from '@raft/raft-core';
 import { HostOptionsError, HostStoppedError, OutcomeUnknownError, ReadUnavailableError } from './errors';
-import type { CapturedState, HostObserver, MessageSender, ReplicatedStateMachine } from './state-machine';
+import type { HostObserver, MessageSender, ReplicatedStateMachine } from './state-machine';
 import { ProposalWaiters, ReadWaiters } from './waiters';
 
 /** How a read is made safe. */

@@ -1,4 +1,4 @@
-import type { Entry, SnapshotReader, SnapshotWriter } from '@raft/raft-core';
+import type { CapturedState, Entry, SnapshotReader } from '@raft/raft-core';
 
 /**
  * A replicated state machine driven by {@link RaftHost}. `apply` must be deterministic:
@@ -18,14 +18,6 @@ export interface ReplicatedStateMachine<Result> {
   captureSnapshot(): CapturedState;
   /** Replaces the whole state with a snapshot's contents. */
   restore(reader: SnapshotReader | null): Promise<void>;
-}
-
-/** A point-in-time state captured by {@link ReplicatedStateMachine.captureSnapshot}. */
-export interface CapturedState {
-  /** Streams the captured state to `writer`. */
-  write(writer: SnapshotWriter): Promise<void>;
-  /** Ends the capture (called once, after writing or giving up). */
-  release(): void;
 }
 
 /** Receives outgoing Raft messages; delivery is best-effort (Raft tolerates loss). */

@@ -1,4 +1,4 @@
-import { ClientSessions, type Entry, type SnapshotReader, type SnapshotWriter, type SessionsSnapshot } from '@raft/raft-core';
+import { ClientSessions, type CapturedState, type Entry, type SnapshotReader, type SnapshotWriter, type SessionsSnapshot } from '@raft/raft-core';
 import { decodeCommand, requestKey, type KvCommand, type KvResult } from './commands';
 import { KvStore, type KeyValue, type StoreView } from './kv-store';
 import { frameRecord, RecordReader } from './snapshot-codec';
@@ -37,14 +37,6 @@ export interface StreamMessage {
   readonly ts: number;
   /** KV revision at which the message was committed. */
   readonly revision: number;
-}
-
-/** A captured state, written later (see {@link KvStateMachine.captureSnapshot}). */
-export interface StateSnapshot {
-  /** Streams the captured state to `writer` as framed records. */
-  write(writer: SnapshotWriter): Promise<void>;
-  /** Ends the capture (after writing it, or giving up). Idempotent. */
-  release(): void;
 }
 
 /** Snapshot layout: a header record, then batches of keys in the store's insertion order. */
@@ -219,7 +211,7 @@ export class KvStateMachine {
    * can be written while `apply` goes on. Release the capture when done with it.
    * @throws SnapshotViewError if another capture is still open.
    */
-  captureSnapshot(): StateSnapshot {
+  captureSnapshot(): CapturedState {
     const view = this.store.capture();
     // The header (with the sessions) is encoded now: sessions keep changing under apply.
     const header = frameRecord({ v: 1, revision: view.revision, keys: view.size, sessions: this.sessions.snapshot() } satisfies SnapshotHeader);

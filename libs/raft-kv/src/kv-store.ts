@@ -32,7 +32,7 @@ export class StoreView {
     /** The keys that existed at capture, in the store's (deterministic) insertion order. */
     private readonly keys: readonly string[],
     private readonly current: (key: string) => KeyValue | undefined,
-    private readonly preserved: Map<string, KeyValue | null>,
+    private readonly preserved: ReadonlyMap<string, KeyValue>,
     private readonly onRelease: (view: StoreView) => void,
   ) {}
 
@@ -45,7 +45,6 @@ export class StoreView {
   *entries(): IterableIterator<[string, KeyValue]> {
     for (const k of this.keys) {
       if (this.closed) throw new SnapshotViewError('snapshot view read after it was released or the store was replaced');
-      // A key in the captured list existed at capture: its preserved value is never null.
       const kv = this.preserved.get(k) ?? this.current(k);
       if (kv === undefined) throw new SnapshotViewError(`captured key ${k} lost its value`);
       yield [k, kv];
@@ -74,8 +73,8 @@ export class StoreView {
 export class KvStore {
   private readonly data = new Map<string, KeyValue>();
   revision = 0;
-  /** Values at capture of the keys changed since, while a view is open (null = absent then). */
-  private preserved: Map<string, KeyValue | null> | null = null;
+  /** Values at capture of the keys changed since, while a view is open. */
+  private preserved: Map<string, KeyValue> | null = null;
   private view: StoreView | null = null;
 
   get(key: string): KeyValue | undefined {
@@ -88,7 +87,8 @@ export class KvStore {
 
   put(key: string, value: string): ChangeEvent {
     const prev = this.data.get(key);
-    if (this.preserved !== null && !this.preserved.has(key)) this.preserved.set(key, prev ?? null);
+    // Only values that existed at capture matter; a key created since is not in the view.
+    if (prev !== undefined && this.preserved !== null && !this.preserved.has(key)) this.preserved.set(key, prev);
     const revision = ++this.revision;
     this.data.set(key, {
       value,
@@ -126,7 +126,7 @@ export class KvStore {
    */
   capture(): StoreView {
     if (this.view !== null) throw new SnapshotViewError('a snapshot view is already open');
-    const preserved = new Map<string, KeyValue | null>();
+    const preserved = new Map<string, KeyValue>();
     const view = new StoreView(this.revision, [...this.data.keys()], (k) => this.data.get(k), preserved, (v) => {
       if (this.view !== v) return;
       this.view = null;

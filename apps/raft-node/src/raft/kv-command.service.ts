@@ -30,9 +30,8 @@ export class KvCommandService {
     const requestId = ids.requestId ?? randomUUID();
     // The leader's clock would be better, but any replica's is acceptable: timestamps only
     // drive session expiry, and every replica applies the value stored in the entry.
-    const cmd = (
-      ids.clientId === undefined && ids.requestId === undefined ? { ...body, clientId, requestId, untracked: true, ts: Date.now() } : { ...body, clientId, requestId, ts: Date.now() }
-    ) as KvCommand;
+    const untracked = ids.clientId === undefined && ids.requestId === undefined;
+    const cmd = { ...body, clientId, requestId, ...(untracked ? { untracked: true } : {}), ts: Date.now() } as KvCommand;
     return this.node.propose(encodeCommand(cmd), requestKey(cmd));
   }
 }

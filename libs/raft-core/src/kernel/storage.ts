@@ -23,6 +23,17 @@ export interface SnapshotWriter {
   abort(): Promise<void>;
 }
 
+/**
+ * A state machine's state captured at one applied index, to be written to a
+ * {@link SnapshotWriter} later — while the state machine keeps applying entries.
+ */
+export interface CapturedState {
+  /** Streams the captured state to `writer`. */
+  write(writer: SnapshotWriter): Promise<void>;
+  /** Ends the capture (after writing it, or giving up). Idempotent. */
+  release(): void;
+}
+
 /** Streams a stored snapshot's bytes back, e.g. to restore a state machine. */
 export interface SnapshotReader {
   readonly meta: SnapshotMeta;
