@@ -1,5 +1,6 @@
 import {
   RaftKernel,
+  sendableBeforePersist,
   type Cancel,
   type CapturedState,
   type ConfigState,
@@ -44,9 +45,6 @@ export interface RaftHostOptions<R> {
   readonly snapshotLogRatio?: number;
   readonly observer?: HostObserver;
 }
-
-/** Leader-originated messages that do not promise anything about our own disk. */
-const SENDABLE_BEFORE_PERSIST = new Set<Message['type']>(['app', 'heartbeat', 'snap']);
 
 /**
  * Drives one {@link RaftKernel} with real (or virtual) time, durable storage, a transport
@@ -269,7 +267,7 @@ export class RaftHost<R> {
     const { storage, sender, stateMachine, observer } = this.opts;
     // Leader traffic may overlap our own disk write (Raft thesis §10.2.1): the leader's
     // own copy only counts toward commitment once durable, which the kernel tracks.
-    const early = rd.messages.filter((m) => SENDABLE_BEFORE_PERSIST.has(m.type));
+    const early = rd.messages.filter(sendableBeforePersist);
     if (early.length > 0) sender.send(early);
 
     // Committed entries already on our disk need not wait for this Ready's write (thesis
@@ -319,7 +317,7 @@ export class RaftHost<R> {
       this.durableIndex = rd.installSnapshot.index;
     }
     // Votes and acknowledgements promise durability: only now may they leave.
-    const late = early.length > 0 ? rd.messages.filter((m) => !SENDABLE_BEFORE_PERSIST.has(m.type)) : rd.messages;
+    const late = early.length > 0 ? rd.messages.filter((m) => !sendableBeforePersist(m)) : rd.messages;
     if (late.length > 0) sender.send(late);
 
     this.applyCommitted(rd.committedEntries, Number.POSITIVE_INFINITY);

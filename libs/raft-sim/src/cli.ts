@@ -3,6 +3,7 @@
  *
  *   npx nx run raft-sim:sim -- --seeds 100000 --ticks 3000 --nodes 3,5
  *   npx nx run raft-sim:sim -- --seed 4711 --nodes 5          # replay one seed, verbose
+ *   npx nx run raft-sim:sim -- --seeds 1000 --slow-disk 4     # writes in flight up to 4 ticks
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { seedConfig } from './sim/profiles';
@@ -16,6 +17,7 @@ interface CliOptions {
   readonly ticks: number;
   readonly nodes: number[];
   readonly liveness: boolean;
+  readonly slowDisk: number;
 }
 
 const positiveInt = (v: string): number => {
@@ -39,8 +41,8 @@ function summarize(r: SimResult): string {
   );
 }
 
-function runOne(seed: number, nodes: number, ticks: number, liveness: boolean): SimResult {
-  const sim = new Simulator(seedConfig(seed, nodes));
+function runOne(seed: number, nodes: number, ticks: number, liveness: boolean, slowDisk: number): SimResult {
+  const sim = new Simulator(seedConfig(seed, nodes, slowDisk));
   const result = sim.run(ticks);
   if (liveness) sim.checkLiveness(20 * sim.config.electionTicks, 20 * sim.config.electionTicks);
   return result;
@@ -56,6 +58,7 @@ function main(argv: readonly string[]): number {
     .option('--ticks <n>', 'ticks per run', positiveInt, 3000)
     .option('--nodes <list>', 'cluster sizes, comma-separated', nodeList, [3, 5])
     .option('--no-liveness', 'skip the liveness window at the end of each run')
+    .option('--slow-disk <ticks>', 'keep each disk write in flight for up to this many ticks', positiveInt, 0)
     .parse(argv);
   const o = program.opts<CliOptions>();
   const seeds = o.seed !== undefined ? [o.seed] : Array.from({ length: o.seeds }, (_, k) => o.from + k);
@@ -65,7 +68,7 @@ function main(argv: readonly string[]): number {
   for (const seed of seeds) {
     for (const nodes of o.nodes) {
       try {
-        const r = runOne(seed, nodes, o.ticks, o.liveness);
+        const r = runOne(seed, nodes, o.ticks, o.liveness, o.slowDisk);
         runs++;
         if (o.seed !== undefined) console.log(summarize(r));
       } catch (e) {

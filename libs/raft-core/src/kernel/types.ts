@@ -218,6 +218,15 @@ export interface Ready {
   readonly membershipEvents: readonly import('./membership').MembershipEvent[];
 }
 
+/**
+ * True for the messages of a Ready that may leave before its write is durable (the first
+ * overlap allowed on {@link Ready}): leader traffic — `app`, `heartbeat`, `snap` — promises
+ * nothing about the sender's own disk. Votes and acknowledgements do, so they wait.
+ */
+export function sendableBeforePersist(m: Message): boolean {
+  return m.type === 'app' || m.type === 'heartbeat' || m.type === 'snap';
+}
+
 /** What a server recovered from stable storage at start. */
 export interface RecoveredState {
   readonly hardState: HardState;

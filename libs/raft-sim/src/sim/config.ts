@@ -48,6 +48,11 @@ export interface SimulatorConfig {
   readonly membershipRate: number;
   /** Extra servers that start empty in join mode, available to be added. */
   readonly spareNodes: number;
+  /**
+   * Slow disks: each write stays in flight for 0..slowDisk ticks while the server keeps
+   * taking input, as the production host does (0 = every Ready handled in one step).
+   */
+  readonly slowDisk: number;
 }
 
 export const DEFAULT_CHAOS: ChaosConfig = {
@@ -83,6 +88,7 @@ export function simulatorConfig(overrides: Partial<SimulatorConfig> & { seed: nu
     recordFullTrace: false,
     membershipRate: 0,
     spareNodes: 0,
+    slowDisk: 0,
     ...overrides,
   };
 }

@@ -9,13 +9,15 @@ export class SimulationFailure extends Error {
     readonly step: number,
     override readonly cause: unknown,
     readonly trace: readonly string[],
+    /** Further CLI flags the replay needs (e.g. `--slow-disk 4`). */
+    readonly replayFlags = '',
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
       [
         `simulation failed: seed=${seed} nodes=${nodes} tick=${tick} step=${step}`,
         `  ${reason}`,
-        `  replay: npx nx run raft-sim:sim -- --seed ${seed} --nodes ${nodes} --ticks ${ticks}`,
+        `  replay: npx nx run raft-sim:sim -- --seed ${seed} --nodes ${nodes} --ticks ${ticks}${replayFlags ? ` ${replayFlags}` : ''}`,
         `  last ${trace.length} events:`,
         ...trace.map((line) => `    ${line}`),
       ].join('\n'),

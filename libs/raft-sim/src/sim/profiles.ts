@@ -23,7 +23,7 @@ export function profileForSeed(seed: number): ProfileName {
   return seed % 2 === 0 ? 'stormy' : 'steady';
 }
 
-/** The full configuration overrides for `seed` on `nodes` servers. */
-export function seedConfig(seed: number, nodes: number): Partial<SimulatorConfig> & { seed: number } {
-  return { ...profileConfig(profileForSeed(seed)), seed, nodes };
+/** The full configuration overrides for `seed` on `nodes` servers (`slowDisk`: see the config). */
+export function seedConfig(seed: number, nodes: number, slowDisk = 0): Partial<SimulatorConfig> & { seed: number } {
+  return { ...profileConfig(profileForSeed(seed)), seed, nodes, ...(slowDisk > 0 ? { slowDisk } : {}) };
 }

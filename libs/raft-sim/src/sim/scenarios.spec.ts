@@ -1,16 +1,5 @@
-import { DEFAULT_WORKLOAD } from './config';
 import { SimulationFailure } from './errors';
-import { Simulator } from './simulator';
-
-const quiet = { ...DEFAULT_WORKLOAD, putRate: 0, readRate: 0 };
-
-function calmClusterWithLeader(seed: number, nodes: number): Simulator {
-  const sim = new Simulator({ seed, nodes, workload: quiet });
-  sim.calm();
-  for (let k = 0; k < 400 && !sim.currentLeader(); k++) sim.advance(1);
-  sim.advance(30);
-  return sim;
-}
+import { calmClusterWithLeader } from '../testing/calm-cluster';
 
 describe('deposed leader', () => {
   it('a leader isolated in a minority acknowledges no write and serves no read; the majority moves on', () => {

@@ -91,11 +91,14 @@ export class Simulator implements FaultTarget, ClientTarget {
     // Spares start empty in join mode: no configuration until a leader adds them.
     const joinMode = { voters: [], learners: [], outgoing: [] };
     const hooks = this.nodeHooks();
+    // Forked only for slow disks, after every other fork, so other runs replay as before.
+    const diskRandom = this.config.slowDisk > 0 ? root.fork() : null;
+    const writeDelay = diskRandom ? () => diskRandom.nextInt(this.config.slowDisk + 1) : undefined;
     this.nodes = [...ids, ...spares].map(
       (id) =>
         new SimNode(
           id,
-          { bootstrap: spares.includes(id) ? joinMode : bootstrap, snapshotInterval: this.config.snapshotInterval, options: (nid, storage) => this.kernelOptions(nid, storage), storage: wiring.storage },
+          { bootstrap: spares.includes(id) ? joinMode : bootstrap, snapshotInterval: this.config.snapshotInterval, options: (nid, storage) => this.kernelOptions(nid, storage), storage: wiring.storage, writeDelay },
           hooks,
         ),
     );
@@ -242,7 +245,7 @@ export class Simulator implements FaultTarget, ClientTarget {
 
   afterInput(node: SimNode): void {
     this.steps++;
-    node.drive();
+    node.drive(this.now);
     if (!node.kernel) return;
     if (this.invariants.observeRole(node.id, node.kernel)) {
       this.note('leader', `${node.id} leads term ${node.kernel.status().term}`);
@@ -354,6 +357,7 @@ export class Simulator implements FaultTarget, ClientTarget {
   }
 
   private fail(cause: unknown): never {
-    throw new SimulationFailure(this.config.seed, this.config.nodes, this.plannedTicks || this.now, this.now, this.steps, cause, this.trace.tail());
+    const flags = this.config.slowDisk > 0 ? `--slow-disk ${this.config.slowDisk}` : '';
+    throw new SimulationFailure(this.config.seed, this.config.nodes, this.plannedTicks || this.now, this.now, this.steps, cause, this.trace.tail(), flags);
   }
 }

@@ -9,11 +9,12 @@ export function seedChunks(from: number, count: number, size: number): [number, 
 }
 
 /**
- * Runs `count` seeds from `from` on `nodes` servers for `ticks` ticks each. A violation
- * throws a SimulationFailure whose message names the seed and shows the trace tail.
+ * Runs `count` seeds from `from` on `nodes` servers for `ticks` ticks each (with disk writes
+ * in flight for up to `slowDisk` ticks, if given). A violation throws a SimulationFailure
+ * whose message names the seed and shows the trace tail.
  */
-export function sweep(from: number, count: number, nodes: number, ticks: number): SimResult[] {
+export function sweep(from: number, count: number, nodes: number, ticks: number, slowDisk = 0): SimResult[] {
   const results: SimResult[] = [];
-  for (let seed = from; seed < from + count; seed++) results.push(new Simulator(seedConfig(seed, nodes)).run(ticks));
+  for (let seed = from; seed < from + count; seed++) results.push(new Simulator(seedConfig(seed, nodes, slowDisk)).run(ticks));
   return results;
 }
