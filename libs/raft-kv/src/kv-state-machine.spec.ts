@@ -2,6 +2,7 @@ import { Packr } from 'msgpackr';
 import type { Entry, SnapshotReader, SnapshotWriter } from '@raft/raft-core';
 import { encodeCommand, type KvCommand, type KvResult } from './commands';
 import { KvStateMachine } from './kv-state-machine';
+import { frameRecord } from './snapshot-codec';
 import type { ChangeEvent } from './watch-hub';
 import { HistoryCompactedError } from './watch-hub';
 
@@ -158,6 +159,56 @@ describe('KvStateMachine', () => {
     expect(copy.get('fresh')).toBeUndefined();
     // Sessions as of capture: the pre-capture request is still a duplicate.
     expect(copy.apply(entry({ op: 'incr', key: 'n', delta: 5, clientId: 'c3', requestId: 'before' })).result).toEqual({ op: 'incr', value: 5, revision: 1201 });
+  });
+
+  it('a captured snapshot holds the client sessions as of capture, streamed in batches', async () => {
+    const sm = new KvStateMachine();
+    // More sessions than one snapshot batch holds.
+    for (let c = 0; c < 1300; c++) run(sm, { op: 'incr', key: `n${c}`, delta: 1, clientId: `client-${c}`, requestId: 'before' });
+    const captured = sm.captureSnapshot();
+    const sessionsAtCapture = sm.sessionCount();
+    // After capture: captured sessions change (new requests), and new sessions appear.
+    for (let c = 0; c < 20; c++) run(sm, { op: 'incr', key: `n${c}`, delta: 1, clientId: `client-${c}`, requestId: 'after' });
+    run(sm, { op: 'put', key: 'x', value: '1', clientId: 'newcomer', requestId: 'r' });
+    const snap = memorySnapshot();
+    let writes = 0;
+    await captured.write({
+      ...snap.writer,
+      write: async (c) => {
+        if (writes++ === 1) for (let c2 = 20; c2 < 40; c2++) run(sm, { op: 'incr', key: `n${c2}`, delta: 1, clientId: `client-${c2}`, requestId: 'during' });
+        await snap.writer.write(c);
+      },
+    });
+    captured.release();
+    expect(sm.sessionCount()).toBe(sessionsAtCapture + 1);
+
+    const copy = new KvStateMachine();
+    await copy.restore(snap.reader());
+    expect(copy.sessionCount()).toBe(sessionsAtCapture);
+    expect(copy.revision()).toBe(1300);
+    // A request from before capture is a duplicate there; one from after capture runs anew.
+    expect(copy.apply(entry({ op: 'incr', key: 'n5', delta: 1, clientId: 'client-5', requestId: 'before' })).result).toEqual({ op: 'incr', value: 1, revision: 6 });
+    expect(copy.apply(entry({ op: 'incr', key: 'n5', delta: 1, clientId: 'client-5', requestId: 'after' })).result).toEqual({ op: 'incr', value: 2, revision: 1301 });
+    expect(copy.apply(entry({ op: 'incr', key: 'n25', delta: 1, clientId: 'client-25', requestId: 'during' })).result).toEqual({ op: 'incr', value: 2, revision: 1302 });
+    // The capture is released: a new one can be taken.
+    sm.captureSnapshot().release();
+  });
+
+  it('restores a snapshot in the v1 layout (sessions inside the header)', async () => {
+    const v1 = [
+      frameRecord({
+        v: 1,
+        revision: 2,
+        keys: 1,
+        sessions: { version: 1, lastIndex: 2, clock: 1002, sessions: [{ clientId: 'old', kind: 'id', lastIndex: 2, lastTime: 1002, results: [['r1', { op: 'put', revision: 2 }]] }] },
+      }),
+      frameRecord([['k', 'v', 1, 2, 2]]),
+    ];
+    const sm = new KvStateMachine();
+    await sm.restore({ meta: { index: 2, term: 1, config: { voters: [], learners: [], outgoing: [] } }, size: 0, chunks: async function* () { yield* v1; } });
+    expect(sm.get('k')).toMatchObject({ value: 'v', modRevision: 2 });
+    expect(sm.sessionCount()).toBe(1);
+    expect(sm.apply(entry({ op: 'put', key: 'k', value: 'again', clientId: 'old', requestId: 'r1' })).result).toEqual({ op: 'put', revision: 2 });
   });
 
   it('untracked commands (server-made ids) run without a session but move the session clock', () => {

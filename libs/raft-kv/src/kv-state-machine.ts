@@ -1,4 +1,13 @@
-import { ClientSessions, type CapturedState, type Entry, type SnapshotReader, type SnapshotWriter, type SessionsSnapshot } from '@raft/raft-core';
+import {
+  ClientSessions,
+  type CapturedState,
+  type Entry,
+  type SessionSnapshot,
+  type SessionsSnapshot,
+  type SessionsView,
+  type SnapshotReader,
+  type SnapshotWriter,
+} from '@raft/raft-core';
 import { decodeCommand, requestKey, type KvCommand, type KvResult } from './commands';
 import { KvStore, type KeyValue, type StoreView } from './kv-store';
 import { frameRecord, RecordReader } from './snapshot-codec';
@@ -39,9 +48,22 @@ export interface StreamMessage {
   readonly revision: number;
 }
 
-/** Snapshot layout: a header record, then batches of keys in the store's insertion order. */
-async function writeRecords(writer: SnapshotWriter, header: Uint8Array, view: StoreView): Promise<void> {
+/**
+ * Snapshot layout (v2): a header record; then the client sessions, in batches, in their
+ * least-recently-used order; then the keys, in batches, in the store's insertion order.
+ * (v1, still read: the sessions inside the header, then the keys.)
+ */
+async function writeRecords(writer: SnapshotWriter, header: Uint8Array, sessions: SessionsView<KvResult>, view: StoreView): Promise<void> {
   await writer.write(header);
+  let sessionBatch: SessionSnapshot<KvResult>[] = [];
+  for (const session of sessions.entries()) {
+    sessionBatch.push(session);
+    if (sessionBatch.length === SNAPSHOT_BATCH) {
+      await writer.write(frameRecord(sessionBatch));
+      sessionBatch = [];
+    }
+  }
+  if (sessionBatch.length > 0) await writer.write(frameRecord(sessionBatch));
   let batch: [string, string, number, number, number][] = [];
   for (const [k, kv] of view.entries()) {
     batch.push([k, kv.value, kv.createRevision, kv.modRevision, kv.version]);
@@ -53,11 +75,21 @@ async function writeRecords(writer: SnapshotWriter, header: Uint8Array, view: St
   if (batch.length > 0) await writer.write(frameRecord(batch));
 }
 
-interface SnapshotHeader {
+type SnapshotHeader = SnapshotHeaderV1 | SnapshotHeaderV2;
+
+interface SnapshotHeaderV1 {
   readonly v: 1;
   readonly revision: number;
   readonly keys: number;
   readonly sessions: SessionsSnapshot<KvResult>;
+}
+
+interface SnapshotHeaderV2 {
+  readonly v: 2;
+  readonly revision: number;
+  readonly keys: number;
+  /** Session records follow the header: `count` sessions in batches. */
+  readonly sessions: { readonly lastIndex: number; readonly clock: number | null; readonly count: number };
 }
 
 /**
@@ -207,17 +239,33 @@ export class KvStateMachine {
 
   /**
    * Captures the state as of the last applied entry, cheaply and synchronously (the key
-   * list and a copy of the client sessions; values are preserved copy-on-write), so that it
-   * can be written while `apply` goes on. Release the capture when done with it.
+   * list and the session list; values and sessions that change meanwhile are preserved
+   * copy-on-write), so that it can be written while `apply` goes on. Release the capture
+   * when done with it.
    * @throws SnapshotViewError if another capture is still open.
    */
   captureSnapshot(): CapturedState {
     const view = this.store.capture();
-    // The header (with the sessions) is encoded now: sessions keep changing under apply.
-    const header = frameRecord({ v: 1, revision: view.revision, keys: view.size, sessions: this.sessions.snapshot() } satisfies SnapshotHeader);
+    let sessions: SessionsView<KvResult>;
+    try {
+      sessions = this.sessions.capture();
+    } catch (e) {
+      view.release();
+      throw e;
+    }
+    const header: SnapshotHeaderV2 = {
+      v: 2,
+      revision: view.revision,
+      keys: view.size,
+      sessions: { lastIndex: sessions.lastIndex, clock: sessions.clock, count: sessions.size },
+    };
+    const encodedHeader = frameRecord(header);
     return {
-      write: (writer) => writeRecords(writer, header, view),
-      release: () => view.release(),
+      write: (writer) => writeRecords(writer, encodedHeader, sessions, view),
+      release: () => {
+        sessions.release();
+        view.release();
+      },
     };
   }
 
@@ -242,12 +290,17 @@ export class KvStateMachine {
     }
     const records = new RecordReader();
     let header: SnapshotHeader | null = null;
+    const sessions: SessionSnapshot<KvResult>[] = [];
     let loaded = 0;
     for await (const chunk of reader.chunks()) {
       for (const rec of records.push(chunk)) {
         if (header === null) {
           header = rec as SnapshotHeader;
-          if (header.v !== 1) throw new Error(`unsupported KV snapshot version ${String(header.v)}`);
+          if (header.v !== 1 && header.v !== 2) throw new Error(`unsupported KV snapshot version ${String((header as { v: unknown }).v)}`);
+          continue;
+        }
+        if (header.v === 2 && sessions.length < header.sessions.count) {
+          sessions.push(...(rec as SessionSnapshot<KvResult>[]));
           continue;
         }
         for (const [k, value, createRevision, modRevision, version] of rec as [string, string, number, number, number][]) {
@@ -256,11 +309,13 @@ export class KvStateMachine {
         }
       }
     }
-    if (header === null || !records.finished() || loaded !== header.keys) {
+    if (header === null || !records.finished() || loaded !== header.keys || (header.v === 2 && sessions.length !== header.sessions.count)) {
       throw new Error('KV snapshot is truncated or inconsistent');
     }
     this.store.revision = header.revision;
-    this.sessions = ClientSessions.restore<KvResult>(header.sessions, this.sessionOptions());
+    const sessionState: SessionsSnapshot<KvResult> =
+      header.v === 1 ? header.sessions : { version: 1, lastIndex: header.sessions.lastIndex, clock: header.sessions.clock, sessions };
+    this.sessions = ClientSessions.restore<KvResult>(sessionState, this.sessionOptions());
     this.watch.resetTo(header.revision);
     for (const l of this.restoreListeners) l();
   }

@@ -98,4 +98,39 @@ describe('ClientSessions properties', () => {
       { seed: SEED, numRuns: RUNS },
     );
   });
+
+  it('a captured view yields exactly the sessions at capture, however they change while it is read', () => {
+    fc.assert(
+      fc.property(optionsArb, fc.array(stepArb, { maxLength: 120 }), fc.nat(), fc.nat(), (options, steps, cut, readEvery) => {
+        const split = steps.length === 0 ? 0 : cut % (steps.length + 1);
+        const sessions = new ClientSessions<string>(options);
+        replay(sessions, steps, 0, split);
+        const expected = JSON.parse(JSON.stringify(sessions.snapshot()));
+        const view = sessions.capture();
+        const read = view.entries();
+        const got = [];
+        // Interleave reading the view with applying the rest of the stream.
+        const stride = (readEvery % 3) + 1;
+        let logIndex = 1;
+        for (let i = 0; i < steps.length; i++) {
+          const { command, indexGap, time } = steps[i];
+          logIndex += indexGap;
+          if (i < split) continue;
+          if (command === null) sessions.advance(logIndex, time);
+          else sessions.apply({ ...command, logIndex, timestamp: time }, () => `${command.clientId}/${command.requestId}@${logIndex}`);
+          if (i % stride === 0) {
+            const next = read.next();
+            if (!next.done) got.push(next.value);
+          }
+        }
+        for (let next = read.next(); !next.done; next = read.next()) got.push(next.value);
+        view.release();
+        expect(JSON.parse(JSON.stringify({ version: 1, lastIndex: view.lastIndex, clock: view.clock, sessions: got }))).toEqual(expected);
+        expect(view.size).toBe(expected.sessions.length);
+        // Released: a new view can be taken.
+        expect(sessions.capture().size).toBe(sessions.size);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
 });

@@ -182,4 +182,28 @@ describe('ClientSessions: snapshots', () => {
   it('refuses an unknown snapshot version', () => {
     expect(() => ClientSessions.restore({ version: 2 as 1, lastIndex: 0, clock: null, sessions: [] })).toThrow(SessionUsageError);
   });
+
+  it('opens one view at a time, and a released view cannot be read', () => {
+    const sessions = new ClientSessions<string>();
+    sessions.apply({ clientId: 'a', requestId: 'r1', logIndex: 1 }, () => 'x');
+    const view = sessions.capture();
+    expect(() => sessions.capture()).toThrow(SessionUsageError);
+    const read = view.entries();
+    view.release();
+    view.release();
+    expect(() => read.next()).toThrow(SessionUsageError);
+    expect(sessions.capture().size).toBe(1);
+  });
+
+  it('keeps the captured state of a session changed after capture, and leaves out sessions created after it', () => {
+    const sessions = new ClientSessions<string>();
+    sessions.apply({ clientId: 'a', requestId: 'r1', logIndex: 1, timestamp: 10 }, () => 'first');
+    const view = sessions.capture();
+    sessions.apply({ clientId: 'a', requestId: 'r2', logIndex: 2, timestamp: 20 }, () => 'second');
+    sessions.apply({ clientId: 'b', requestId: 'r1', logIndex: 3, timestamp: 30 }, () => 'other');
+    expect([...view.entries()]).toEqual([{ clientId: 'a', kind: 'id', lastIndex: 1, lastTime: 10, results: [['r1', 'first']] }]);
+    expect(view.lastIndex).toBe(1);
+    expect(view.clock).toBe(10);
+  });
 });
+

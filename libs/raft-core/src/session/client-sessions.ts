@@ -1,8 +1,19 @@
 import { RequestIdSession, SequenceSession, type AnySession } from './client-session';
 import { InvalidSessionOptionError, SessionUsageError } from './errors';
-import type { ApplyOutcome, ClientSessionsOptions, SessionCommand, SessionStats, SessionsSnapshot } from './types';
+import type { ApplyOutcome, ClientSessionsOptions, SessionCommand, SessionSnapshot, SessionStats, SessionsSnapshot, SessionsView } from './types';
 
 const DEFAULT_MAX_RESULTS_PER_CLIENT = 128;
+
+/** The state behind an open {@link SessionsView}. */
+interface OpenView<R> {
+  readonly ids: readonly string[];
+  readonly sessions: readonly AnySession<R>[];
+  /** Copies of captured sessions taken just before their first change after capture. */
+  readonly preserved: Map<AnySession<R>, SessionSnapshot<R>>;
+  /** Sessions created after capture: not in the view, never preserved. */
+  readonly fresh: Set<AnySession<R>>;
+  released: boolean;
+}
 
 /**
  * Exactly-once execution of client commands for a replicated state machine (Raft §8,
@@ -25,6 +36,7 @@ export class ClientSessions<R> {
   private readonly maxSessions: number;
   private lastIndex = 0;
   private clock: number | null = null;
+  private view: OpenView<R> | null = null;
   private readonly counters: SessionStats = {
     executed: 0,
     duplicates: 0,
@@ -85,6 +97,7 @@ export class ClientSessions<R> {
       this.counters.invalid++;
       return { kind: 'invalid', reason: `client ${clientId} mixes sequence numbers and string request ids` };
     }
+    this.preserve(clientId, session);
     this.touch(clientId, session);
     return session instanceof SequenceSession
       ? this.applySequenced(session, requestId as number, command.firstUnacked, execute)
@@ -105,7 +118,10 @@ export class ClientSessions<R> {
     if (timestamp !== undefined && Number.isFinite(timestamp)) {
       if (this.clock === null) {
         // Sessions touched before any timestamp existed start ageing from the first one.
-        for (const session of this.sessions.values()) session.lastTime = timestamp;
+        for (const [clientId, session] of this.sessions) {
+          this.preserve(clientId, session);
+          session.lastTime = timestamp;
+        }
         this.clock = timestamp;
       } else if (timestamp > this.clock) {
         this.clock = timestamp;
@@ -121,6 +137,40 @@ export class ClientSessions<R> {
       lastIndex: this.lastIndex,
       clock: this.clock,
       sessions: [...this.sessions].map(([clientId, session]) => session.snapshot(clientId)),
+    };
+  }
+
+  /**
+   * A view of every session as of now that stays exact while `apply` goes on, for writing
+   * a snapshot in the background without copying all sessions at once (with 100,000 sessions
+   * that copy stalled the apply loop for hundreds of milliseconds). Release it when done.
+   * @throws SessionUsageError if another view is still open.
+   */
+  capture(): SessionsView<R> {
+    if (this.view !== null) throw new SessionUsageError('a sessions view is already open; release it first');
+    const open: OpenView<R> = {
+      ids: Array.from(this.sessions.keys()),
+      sessions: Array.from(this.sessions.values()),
+      preserved: new Map(),
+      fresh: new Set(),
+      released: false,
+    };
+    this.view = open;
+    return {
+      lastIndex: this.lastIndex,
+      clock: this.clock,
+      size: open.ids.length,
+      entries: function* () {
+        for (let k = 0; k < open.ids.length; k++) {
+          if (open.released) throw new SessionUsageError('the sessions view was released');
+          const session = open.sessions[k]!;
+          yield open.preserved.get(session) ?? session.snapshot(open.ids[k]!);
+        }
+      },
+      release: () => {
+        open.released = true;
+        if (this.view === open) this.view = null;
+      },
     };
   }
 
@@ -185,9 +235,19 @@ export class ClientSessions<R> {
       this.sessions.delete(lru);
       this.counters.sessionsEvicted++;
     }
-    return kind === 'seq'
-      ? new SequenceSession<R>(this.lastIndex, this.clock)
-      : new RequestIdSession<R>(this.lastIndex, this.clock);
+    const session = kind === 'seq' ? new SequenceSession<R>(this.lastIndex, this.clock) : new RequestIdSession<R>(this.lastIndex, this.clock);
+    this.view?.fresh.add(session);
+    return session;
+  }
+
+  /**
+   * Called before any change to a session: an open view that holds it keeps a copy of it as
+   * it was. (Removing a session from the map needs no copy: the view holds the object.)
+   */
+  private preserve(clientId: string, session: AnySession<R>): void {
+    const view = this.view;
+    if (view === null || view.fresh.has(session) || view.preserved.has(session)) return;
+    view.preserved.set(session, session.snapshot(clientId));
   }
 
   /** Marks the session used now and moves it to the most-recently-used end. */

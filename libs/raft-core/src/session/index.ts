@@ -8,4 +8,5 @@ export type {
   SessionSnapshot,
   SessionStats,
   SessionsSnapshot,
+  SessionsView,
 } from './types';

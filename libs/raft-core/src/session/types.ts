@@ -83,6 +83,27 @@ export interface SessionsSnapshot<R> {
   readonly sessions: readonly SessionSnapshot<R>[];
 }
 
+/**
+ * The sessions as they were at one moment, copied lazily (see `ClientSessions.capture`):
+ * taking it costs a copy of two reference arrays, and each session is copied only when the
+ * view reaches it — or, if `apply` is about to change it first, just before that change.
+ */
+export interface SessionsView<R> {
+  /** Highest log index applied at capture. */
+  readonly lastIndex: number;
+  /** The clock at capture (highest leader timestamp seen, or null). */
+  readonly clock: number | null;
+  /** Number of sessions in the view. */
+  readonly size: number;
+  /**
+   * The sessions at capture, in least-recently-used order.
+   * @throws SessionUsageError when iterated after {@link release}.
+   */
+  entries(): IterableIterator<SessionSnapshot<R>>;
+  /** Closes the view; the sessions stop preserving copies for it. Idempotent. */
+  release(): void;
+}
+
 /** Counters for observability. Local to this replica: not part of snapshots. */
 export interface SessionStats {
   executed: number;
