@@ -14,4 +14,4 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/apps ./apps
 # Default: a raft node; compose overrides the command for the other services.
-CMD ["node", "--enable-source-maps", "dist/apps/raft-node/src/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=64", "dist/apps/raft-node/src/main.js"]
