@@ -13,6 +13,7 @@ const FROM = Number(process.env['SIM_DISK_FROM'] ?? 1);
 const SEEDS = Number(process.env['SIM_DISK_SEEDS'] ?? 20);
 const TICKS = 1500;
 const NODES = 3;
+const SLOW_DISK_SEEDS = Math.min(SEEDS, 8);
 
 /**
  * node:fs with fsync/fdatasync as no-ops and WAL segments opened without O_DSYNC. A simulated crash only drops objects, the page
@@ -64,4 +65,20 @@ describe(`simulation on FileStorage: ${NODES} nodes, seeds ${FROM}..${FROM + SEE
     expect(counter.syncs).toBeGreaterThan(0);
     process.stdout.write(`simulation on FileStorage: ${SEEDS} seeds, ${crashes} crashes, ${recoveries} recoveries from disk, ${snapshots} snapshots\n`);
   });
+
+  it('with slow disks (writes in flight while the servers keep working) also matches the in-memory run', async () => {
+    const fs = noSyncFs({ syncs: 0 });
+    let crashes = 0;
+    for (let seed = FROM; seed < FROM + SLOW_DISK_SEEDS; seed++) {
+      const dir = join(root, `slow-${seed}`);
+      const run = await runOnDisk(seed, NODES, TICKS, (id) => FileStorage.open(join(dir, id), { fs, segmentBytes: 16 * 1024 }), { slowDisk: 8 });
+      const memory = new Simulator(seedConfig(seed, NODES, 8)).run(TICKS);
+      expect({ seed, digest: run.result.traceDigest, committed: run.result.committed }).toEqual({ seed, digest: memory.traceDigest, committed: memory.committed });
+      expect(run.recoveries).toBe(run.result.crashes + NODES);
+      crashes += run.result.crashes;
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(crashes).toBeGreaterThan(SLOW_DISK_SEEDS);
+  });
 });
+

@@ -24,7 +24,7 @@ export async function runOnDisk(
   nodes: number,
   ticks: number,
   open: (id: NodeId) => Promise<RaftStorage>,
-  overrides: { recordFullTrace?: boolean; onSimulator?: (sim: Simulator) => void } = {},
+  overrides: { recordFullTrace?: boolean; onSimulator?: (sim: Simulator) => void; slowDisk?: number } = {},
 ): Promise<DiskRunResult> {
   const ids = Array.from({ length: nodes }, (_, k) => `n${k + 1}`);
   const storages = new Map<NodeId, DiskBackedStorage>();
@@ -34,7 +34,7 @@ export async function runOnDisk(
     if (!s) throw new Error(`no storage for ${id}`);
     return s;
   };
-  const sim = new Simulator({ ...seedConfig(seed, nodes), recordFullTrace: overrides.recordFullTrace ?? false }, { storage: storageOf });
+  const sim = new Simulator({ ...seedConfig(seed, nodes, overrides.slowDisk ?? 0), recordFullTrace: overrides.recordFullTrace ?? false }, { storage: storageOf });
   overrides.onSimulator?.(sim);
   try {
     const result = await sim.runAsync(ticks, async (s) => {
