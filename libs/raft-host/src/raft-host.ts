@@ -354,6 +354,10 @@ export class RaftHost<R> {
     const threshold = this.opts.snapshotThreshold;
     if (this.snapshotting !== null || threshold <= 0 || this.appliedIndex - this.lastSnapshotIndex < threshold) return;
     if (this.bytesSinceSnapshot < this.lastSnapshotBytes * (this.opts.snapshotLogRatio ?? 0.5)) return;
+    // A snapshot received from the leader while our loop was busy has already replaced the
+    // kernel's log (its Ready, which installs it, comes next): our applied index is no longer
+    // in that log, and a local snapshot of the state about to be replaced would be useless.
+    if (this.kernel.status().snapshotIndex >= this.appliedIndex) return;
     const meta = this.kernel.snapshotMetaAt(this.appliedIndex);
     const captured = this.opts.stateMachine.captureSnapshot();
     this.lastSnapshotIndex = meta.index;

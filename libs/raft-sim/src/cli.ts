@@ -41,11 +41,23 @@ function summarize(r: SimResult): string {
   );
 }
 
-function runOne(seed: number, nodes: number, ticks: number, liveness: boolean, slowDisk: number): SimResult {
+/**
+ * Raft promises liveness only when broadcast time — here a message each way plus a disk
+ * write at each end — stays well below the election timeout (§5.6). With writes in flight
+ * for up to a quarter of the timeout that holds on the calm network of the liveness window;
+ * beyond it elections can keep failing (a vote round trip outlasts the timeout), so only
+ * safety is checked.
+ */
+function livenessExpected(sim: Simulator): boolean {
+  return sim.config.slowDisk * 4 <= sim.config.electionTicks;
+}
+
+function runOne(seed: number, nodes: number, ticks: number, liveness: boolean, slowDisk: number): { result: SimResult; livenessChecked: boolean } {
   const sim = new Simulator(seedConfig(seed, nodes, slowDisk));
   const result = sim.run(ticks);
-  if (liveness) sim.checkLiveness(20 * sim.config.electionTicks, 20 * sim.config.electionTicks);
-  return result;
+  const check = liveness && livenessExpected(sim);
+  if (check) sim.checkLiveness(20 * sim.config.electionTicks, 20 * sim.config.electionTicks);
+  return { result, livenessChecked: check };
 }
 
 function main(argv: readonly string[]): number {
@@ -64,13 +76,15 @@ function main(argv: readonly string[]): number {
   const seeds = o.seed !== undefined ? [o.seed] : Array.from({ length: o.seeds }, (_, k) => o.from + k);
   const started = Date.now();
   let runs = 0;
+  let livenessRuns = 0;
   let lastReport = started;
   for (const seed of seeds) {
     for (const nodes of o.nodes) {
       try {
         const r = runOne(seed, nodes, o.ticks, o.liveness, o.slowDisk);
         runs++;
-        if (o.seed !== undefined) console.log(summarize(r));
+        if (r.livenessChecked) livenessRuns++;
+        if (o.seed !== undefined) console.log(summarize(r.result));
       } catch (e) {
         if (e instanceof SimulationFailure) {
           console.error(e.message);
@@ -87,7 +101,7 @@ function main(argv: readonly string[]): number {
       }
     }
   }
-  console.log(`OK: ${runs} runs (${seeds.length} seeds × nodes ${o.nodes.join(',')}, ${o.ticks} ticks) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`OK: ${runs} runs (${seeds.length} seeds × nodes ${o.nodes.join(',')}, ${o.ticks} ticks; liveness checked in ${livenessRuns}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return 0;
 }
 

@@ -252,6 +252,9 @@ export class SimNode {
   private maybeSnapshot(): void {
     const k = this.kernel;
     if (!k || this.sm.applied - this.storage.snapshotIndex() < this.settings.snapshotInterval) return;
+    // As in the production host: a snapshot received while a write was in flight has already
+    // replaced the kernel's log below our applied index; its install comes with the next Ready.
+    if (k.status().snapshotIndex >= this.sm.applied) return;
     const meta = k.snapshotMetaAt(this.sm.applied);
     this.storage.storeSnapshotSync(meta, this.sm.snapshot());
     k.compact(meta);

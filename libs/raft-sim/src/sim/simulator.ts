@@ -37,7 +37,10 @@ export interface SimResult {
 
 /** Outcome of a liveness window. */
 export interface LivenessReport {
-  /** Ticks from the start of the window until a leader was known to every server. */
+  /**
+   * Ticks from the start of the window until the put was sent: a leader known to every
+   * server, and still the same one an election timeout later.
+   */
   readonly electedAfter: number;
   /** Ticks from proposing until every server applied the proposal. */
   readonly committedAfter: number;
@@ -158,16 +161,34 @@ export class Simulator implements FaultTarget, ClientTarget {
 
   /**
    * Liveness window: ends every fault, then requires that a leader known to all servers
-   * emerges within `electionWithin` ticks and that a put sent to it is applied by a
+   * emerges, and keeps its place for an election timeout, within `electionWithin` ticks, and that a put sent to it is applied by a
    * majority (committed and acknowledged) — or, with `everywhere`, by every server — within
    * `commitWithin` further ticks. Chaos resumes afterwards.
    */
   checkLiveness(electionWithin: number, commitWithin: number, everywhere = false): LivenessReport {
     this.calm();
     const start = this.now;
+    // A leader agreed by all that then holds for an election timeout: one agreed on just as
+    // the window opens may still be a leader about to step down (CheckQuorum after a
+    // partition that healed a moment ago), and a put sent to it can rightly be lost.
     let leader: SimNode | null = null;
-    while (this.now - start < electionWithin && !(leader = this.agreedLeader())) this.tick();
-    if (!leader) this.fail(new InvariantViolation('liveness', `no leader agreed by all within ${electionWithin} ticks of a calm network`));
+    let agreedSince = this.now;
+    let term = -1;
+    for (;;) {
+      const agreed = this.agreedLeader();
+      const agreedTerm = agreed?.kernel?.status().term ?? -1;
+      if (agreed !== leader || agreedTerm !== term) {
+        leader = agreed;
+        term = agreedTerm;
+        agreedSince = this.now;
+      }
+      if (leader && this.now - agreedSince >= this.config.electionTicks) break;
+      if (this.now - start >= electionWithin) break;
+      this.tick();
+    }
+    if (!leader || this.now - agreedSince < this.config.electionTicks) {
+      this.fail(new InvariantViolation('liveness', `no leader agreed by all (and kept for an election timeout) within ${electionWithin} ticks of a calm network`));
+    }
     const electedAfter = this.now - start;
     const proposedAt = this.now;
     let opId = '';
