@@ -129,6 +129,58 @@ describe('RaftHost', () => {
     expect(kv.revision()).toBe(50);
   });
 
+  it('does not snapshot at an applied index that a snapshot received during a slow write has replaced', async () => {
+    // A follower driven by hand-made messages from leader n2. The write of entries 2..8
+    // hangs; meanwhile a whole InstallSnapshot (index 20) arrives, which replaces the
+    // kernel's log at once. When the write returns, its entries are applied (8 ≥ the
+    // snapshot threshold) — a local snapshot at 8 must not be attempted: 8 is no longer in
+    // the log (the server used to fail here), and the received snapshot is installed next.
+    const scheduler = new VirtualScheduler();
+    const storage = new MemoryStorage();
+    const save = storage.save.bind(storage);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    storage.save = async (hs, entries) => {
+      if (entries.length > 1) await gate;
+      return save(hs, entries);
+    };
+    const kv = new KvStateMachine();
+    const host = await RaftHost.start<KvResult>({
+      kernel: { id: 'n1', electionTicks: 10, heartbeatTicks: 2, random: { nextInt: () => 0 } },
+      storage,
+      sender: { send: () => undefined },
+      stateMachine: kv,
+      scheduler,
+      tickMs: 10,
+      bootstrapConfig: { voters: ids, learners: [], outgoing: [] },
+      snapshotThreshold: 5,
+    });
+    const entry = (index: number, key: string) => ({ index, term: 1, type: 'normal' as const, data: put(key, String(index)).data });
+    const app = (prevIndex: number, entries: ReturnType<typeof entry>[], commit: number): Message => ({ type: 'app', from: 'n2', to: 'n1', term: 1, prevIndex, prevTerm: prevIndex === 0 ? 0 : 1, entries, commit });
+    host.receive([app(0, [entry(1, 'k1')], 1)]);
+    await scheduler.advance(5);
+    expect(host.applied()).toBe(1);
+    host.receive([app(1, [2, 3, 4, 5, 6, 7, 8].map((i) => entry(i, `k${i}`)), 8)]);
+    await scheduler.advance(5);
+
+    const leaderState = new KvStateMachine();
+    for (let i = 1; i <= 20; i++) leaderState.apply(entry(i, `s${i}`));
+    const chunks: Uint8Array[] = [];
+    await leaderState.writeSnapshot({ write: async (c) => void chunks.push(c.slice()), commit: async () => undefined, abort: async () => undefined });
+    const data = Buffer.concat(chunks);
+    const meta = { index: 20, term: 1, config: { voters: ids, learners: [], outgoing: [] } };
+    host.receive([{ type: 'snap', from: 'n2', to: 'n1', term: 1, meta, offset: 0, data, done: true }]);
+    await scheduler.advance(5);
+    release();
+    await scheduler.advance(50);
+
+    expect(host.status().failed).toBe(false);
+    expect(host.applied()).toBe(20);
+    expect(kv.get('s20')!.value).toBe('20');
+    expect(kv.get('k8')).toBeUndefined();
+    await host.stop();
+  });
+
   it("answers a committed write without waiting for the next batch's disk write", async () => {
     const c = new Cluster();
     for (const id of ids) await c.start(id);
