@@ -23,4 +23,15 @@ describe(`membership changes under faults (seeds ${from}..${to}, 3 voters + 2 sp
     expect(accepted).toBeGreaterThan(to - from);
     expect(changedConfigs).toBeGreaterThan(0);
   });
+
+  it('keeps every invariant with slow disks too (writes in flight for up to 8 ticks)', () => {
+    let accepted = 0;
+    for (let seed = from; seed < from + 20; seed++) {
+      const sim = new Simulator({ seed, nodes: 3, spareNodes: 2, membershipRate: 0.02, slowDisk: 8 });
+      sim.run(3000);
+      accepted += sim.membership.stats.accepted;
+    }
+    expect(accepted).toBeGreaterThan(20);
+  });
 });
+
