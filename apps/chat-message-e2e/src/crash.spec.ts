@@ -1,4 +1,21 @@
-import { ChatProcess, ChatStores, RaftCluster, devToken, http, syncAll, takePorts, waitFor } from './harness';
+import { ChatProcess, ChatStores, RaftCluster, devToken, http, sleep, syncAll, takePorts, waitFor } from './harness';
+
+/**
+ * Appends straight to the raft cluster as a client must: a 503 (no leader for a moment — a
+ * loaded CI machine can miss an election timeout) or 504 (outcome unknown) is retried with
+ * the same (sender, clientMsgId), which the stream appends at most once.
+ */
+async function appendRaw(url: string, body: Record<string, string>): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if ((r.status === 503 || r.status === 504) && attempt < 50) {
+      await sleep(100);
+      continue;
+    }
+    expect(r.status).toBe(200);
+    return ((await r.json()) as { revision: number }).revision;
+  }
+}
 
 /**
  * kill -9 the chat service while it projects a backlog, restart it, and check that the
@@ -41,14 +58,12 @@ describe('chat-service crash mid-projection', () => {
       for (let j = i; j < i + 25 && j <= N; j++) {
         for (const conv of [small.id, large.id]) {
           batch.push(
-            fetch(cluster.url(1 + (j % 3), `/v1/streams/${conv}/append`), {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ sender: ['ann', 'ben', 'cat'][j % 3], clientMsgId: `raw-${j}`, msgId: `${conv}-${j}`, body: `backlog ${j}` }),
-            }).then(async (r) => {
-              expect(r.status).toBe(200);
-              revisions.push(((await r.json()) as { revision: number }).revision);
-            }),
+            appendRaw(cluster.url(1 + (j % 3), `/v1/streams/${conv}/append`), {
+              sender: ['ann', 'ben', 'cat'][j % 3],
+              clientMsgId: `raw-${j}`,
+              msgId: `${conv}-${j}`,
+              body: `backlog ${j}`,
+            }).then((revision) => void revisions.push(revision)),
           );
         }
       }
