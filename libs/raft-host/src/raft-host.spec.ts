@@ -1,4 +1,4 @@
-import { NoLeaderError, VirtualScheduler, type Message, type RaftStorage } from '@raft/raft-core';
+import { NoLeaderError, VirtualScheduler, type Entry, type Message, type RaftStorage } from '@raft/raft-core';
 import { MemoryStorage } from '@raft/raft-sim';
 import { encodeCommand, KvStateMachine, requestKey, type KvCommand, type KvResult } from '@raft/raft-kv';
 import { HostOptionsError, HostStoppedError, OutcomeUnknownError } from './errors';
@@ -46,6 +46,21 @@ class Cluster {
   leader(): RaftHost<KvResult> | undefined {
     return [...this.hosts.values()].find((h) => h.status().role === 'leader' && !this.isolated.has(h.id));
   }
+}
+
+/**
+ * Makes the saves of `storage` whose entries match `when` hang (a slow fsync) until the
+ * returned function is called; every other save goes through at once.
+ */
+function holdSaves(storage: RaftStorage, when: (entries: readonly Entry[]) => boolean): () => void {
+  const save = storage.save.bind(storage);
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  storage.save = async (hs, entries) => {
+    if (when(entries)) await gate;
+    return save(hs, entries);
+  };
+  return release;
 }
 
 let seq = 0;
@@ -137,13 +152,7 @@ describe('RaftHost', () => {
     // the log (the server used to fail here), and the received snapshot is installed next.
     const scheduler = new VirtualScheduler();
     const storage = new MemoryStorage();
-    const save = storage.save.bind(storage);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    storage.save = async (hs, entries) => {
-      if (entries.length > 1) await gate;
-      return save(hs, entries);
-    };
+    const release = holdSaves(storage, (entries) => entries.length > 1);
     const kv = new KvStateMachine();
     const host = await RaftHost.start<KvResult>({
       kernel: { id: 'n1', electionTicks: 10, heartbeatTicks: 2, random: { nextInt: () => 0 } },
@@ -187,15 +196,9 @@ describe('RaftHost', () => {
     await c.run(500);
     const leader = c.leader()!;
     const storage = c.storages.get(leader.id)!;
-    const save = storage.save.bind(storage);
     const b = put('b', '2');
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
     // The write carrying b hangs (a slow fsync); everything else is instant.
-    storage.save = async (hs, entries) => {
-      if (entries.some((e) => Buffer.from(e.data).equals(Buffer.from(b.data)))) await gate;
-      return save(hs, entries);
-    };
+    const release = holdSaves(storage, (entries) => entries.some((e) => Buffer.from(e.data).equals(Buffer.from(b.data))));
     const a = put('a', '1');
     let aDone = false;
     const aResult = leader.propose(a.data, a.key, 5000).then((r) => ((aDone = true), r));
@@ -322,20 +325,13 @@ describe('RaftHost', () => {
     await c.run(500);
     const leader = c.leader()!;
     const term = leader.status().term;
-    const storage = c.storages.get(leader.id)!;
-    const save = storage.save.bind(storage);
-    let release!: () => void;
-    const stalled = new Promise<void>((r) => (release = r));
-    storage.save = async (hs, entries) => {
-      await stalled; // a sync that takes 2 s (20 election timeouts of 100 ms)
-      return save(hs, entries);
-    };
+    // Every sync takes 2 s (20 election timeouts of 100 ms).
+    const release = holdSaves(c.storages.get(leader.id)!, () => true);
     const p = put('slow', '1');
     const done = leader.propose(p.data, p.key, 10_000);
     await c.run(2000);
     for (const h of c.hosts.values()) expect({ id: h.id, term: h.status().term }).toEqual({ id: h.id, term });
     expect(leader.status().role).toBe('leader');
-    storage.save = save;
     release();
     await c.run(100);
     expect((await done).op).toBe('put');
