@@ -17,12 +17,15 @@ const clusterCli = join(repoRoot, 'tools/cluster/src/main.ts');
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Ports 30000-40000 (other engineers' tests use other ranges); spread by pid. */
-let portCursor = 30000 + (process.pid % 30) * 300;
+/**
+ * Ports 20000-23599, spread by pid: the test port plan (disjoint ranges below Linux's
+ * ephemeral ports) is in libs/cluster-testing/src/cluster-harness.ts.
+ */
+let portCursor = 20000 + (process.pid % 12) * 300;
 export function takePorts(n = 300): number {
   const p = portCursor;
   portCursor += n;
-  if (portCursor > 39900) portCursor = 30000;
+  if (portCursor > 23600 - n) portCursor = 20000;
   return p;
 }
 

@@ -30,7 +30,14 @@ export interface HttpResult {
   headers: Headers;
 }
 
-let portCursor = 20000 + (process.pid % 50) * 300;
+/**
+ * Test port ranges, disjoint and below Linux's ephemeral range (32768+, where outgoing
+ * connections take their local ports): cluster-testing 10000-19999, chat-message-e2e
+ * 20000-23599, etcd-harness spec 24790-24900, chaos spec 25000-32199.
+ */
+const PORT_BLOCKS = 33;
+const blockPort = (block: number): number => 10000 + (block % PORT_BLOCKS) * 300;
+let portCursor = process.pid % PORT_BLOCKS;
 
 export class ClusterHarness {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'raft-e2e-'));
@@ -43,8 +50,7 @@ export class ClusterHarness {
     readonly nodes = 3,
     private readonly env: Record<string, string> = {},
   ) {
-    this.basePort = portCursor;
-    portCursor += 300;
+    this.basePort = blockPort(portCursor++);
   }
 
   ids(): string[] {
@@ -61,7 +67,7 @@ export class ClusterHarness {
 
   async start(): Promise<void> {
     // Several e2e projects may run at once: move to a block whose ports are all free.
-    for (let tries = 0; tries < 40 && !(await this.blockIsFree()); tries++) this.basePort = 20000 + Math.floor(Math.random() * 150) * 300;
+    for (let tries = 0; tries < 40 && !(await this.blockIsFree()); tries++) this.basePort = blockPort(Math.floor(Math.random() * PORT_BLOCKS));
     this.supervisor = spawn(cli[0]!, [cli[1]!, 'up', '--nodes', String(this.nodes), '--base-port', String(this.basePort), '--data-dir', this.dataDir, '--no-services'], {
       cwd: repoRoot,
       env: this.childEnv(),

@@ -35,7 +35,8 @@ async function free(ports: number[]): Promise<boolean> {
  */
 async function freeBasePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 30_000 + (((process.pid + attempt * 7) % 70) * 400);
+    // 25000-32199: see the test port plan in libs/cluster-testing/src/cluster-harness.ts.
+    const base = 25_000 + (((process.pid + attempt * 7) % 18) * 400);
     const range = [...[1, 2, 3].flatMap((i) => [base + i, base + 100 + i]), ...[1, 2, 3].flatMap((a) => [1, 2, 3].filter((b) => b !== a).map((b) => base + 200 + a * 10 + b))];
     if (await free(range)) return base;
   }
