@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SnapshotMeta } from '@raft/raft-core';
+import type { Entry, SnapshotMeta } from '@raft/raft-core';
 import { entries, FaultyFs, tempDir, text } from '../test/helpers';
 import { StorageIOError } from './errors';
 import { FileStorage } from './file-storage';
@@ -73,6 +73,49 @@ describe('FileStorage', () => {
     expect(Math.min(...resolvedAfterSyncs)).toBeGreaterThan(syncsBefore);
     await s.close();
     expect((await reopen(t.dir)).state.entries).toHaveLength(200);
+  });
+
+  it('group commit: proposers that save again as soon as their write returns all go into the next write', async () => {
+    const fs = new FaultyFs();
+    const { s } = await reopen(t.dir, { fs });
+    await s.save(null, entries(1, 1));
+    let next = 1;
+    const proposers = 16;
+    const rounds = 10;
+    const syncsBefore = fs.syncs;
+    await Promise.all(
+      Array.from({ length: proposers }, async () => {
+        for (let r = 0; r < rounds; r++) await s.save(null, entries(++next, next));
+      }),
+    );
+    // One write per round: a write starting with the first continuation alone would take
+    // two per round (1 entry, then the other 15).
+    expect(fs.syncs - syncsBefore).toBe(rounds);
+    await s.close();
+    expect((await reopen(t.dir)).state.entries.map((e) => e.index)).toEqual(Array.from({ length: next }, (_, i) => i + 1));
+  });
+
+  it('records staged in reused buffers reach the disk intact (entries above and below the pool size, many writes)', async () => {
+    const { s } = await reopen(t.dir, { segmentBytes: 8 * 1024 * 1024 });
+    const sizes = [5000, 100, 300_000, 4096, 2_000_000, 7];
+    let next = 0;
+    const written: Entry[] = [];
+    const saves: Promise<void>[] = [];
+    for (let round = 0; round < 30; round++) {
+      for (let k = 0; k < 4; k++) {
+        const size = sizes[(round + k) % sizes.length]!;
+        const e: Entry = { index: ++next, term: 1, type: 'normal', data: new Uint8Array(size).fill((next * 31) & 0xff) };
+        written.push(e);
+        saves.push(s.save(null, [e]));
+      }
+      // Saves keep arriving while earlier writes are in flight (staged beside them).
+      if (round % 3 === 2) await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(saves);
+    await s.close();
+    const { state } = await reopen(t.dir);
+    expect(state.entries).toHaveLength(written.length);
+    state.entries.forEach((e, i) => expect(Buffer.from(e.data).equals(Buffer.from(written[i]!.data))).toBe(true));
   });
 
   it('rotates segments, and compaction after a snapshot deletes the segments wholly below it', async () => {

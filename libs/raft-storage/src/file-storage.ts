@@ -14,6 +14,7 @@ import { nodeFileSystem, type FileSystem } from './fs-seam';
 import { encodeEntryInto, encodeHardState, encodeSnapshotMarker, encodeTruncate, entryRecordSize, RecordType } from './records';
 import { scanSegments, segmentName, type SegmentInfo } from './segment-scanner';
 import { SnapshotStore } from './snapshot-store';
+import { StagingBuffers } from './staging-buffers';
 
 export interface FileStorageOptions {
   /** Rotate to a new segment once the active one reaches this size (default 64 MiB). */
@@ -52,8 +53,11 @@ function sizeOption(name: string, value: number, min: number): number {
   return value;
 }
 
+/** Size of each of the two buffers that entry records are encoded into (see StagingBuffers). */
+const STAGING_BUFFER_BYTES = 1024 * 1024;
+
 /** Group commits averaging at least this many bytes append instead of overwriting zeros. */
-export const PREALLOCATE_BELOW_AVERAGE_WRITE = 32 * 1024;
+export const PREALLOCATE_BELOW_AVERAGE_WRITE = 64 * 1024;
 
 /**
  * Durable Raft storage on real files: a segmented write-ahead log (entries, hard state,
@@ -81,6 +85,7 @@ export class FileStorage implements RaftStorage {
   private segments: SegmentInfo[] = [];
   private activeFd: number | null = null;
   private pending: PendingWrite[] = [];
+  private readonly staging = new StagingBuffers(STAGING_BUFFER_BYTES);
   private flushing = false;
   private failure: StorageIOError | null = null;
   /** Terms of the entries on disk after the snapshot: terms[i] is the term of index floor+1+i. */
@@ -213,7 +218,7 @@ export class FileStorage implements RaftStorage {
       }
       let size = 0;
       for (const e of entries) size += entryRecordSize(e);
-      const buf = Buffer.allocUnsafe(size);
+      const buf = this.staging.take(size);
       let off = 0;
       for (const e of entries) {
         off += encodeEntryInto(e, buf, off);
@@ -233,16 +238,25 @@ export class FileStorage implements RaftStorage {
     for (const c of chunks) bytes += c.length;
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ chunks, bytes, hard, maxEntryIndex, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (this.flushing) return;
+      // The first write starts one microtask later, not inside this call: when a durable
+      // write returns, its callers' continuations (which queue the next appends) run as
+      // microtasks, and starting at once would write the first of them alone and leave the
+      // rest for the following sync (alternating batches of 1 and n−1).
+      this.flushing = true;
+      queueMicrotask(() => void this.flush());
     });
   }
 
-  /** Group commit: everything queued while the previous sync ran is written and synced together. */
+  /**
+   * Group commit: everything queued while the previous sync ran is written and synced
+   * together. Runs while `flushing` is set (by `enqueue`), and clears it when nothing is left.
+   */
   private async flush(): Promise<void> {
-    this.flushing = true;
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
+      this.staging.startWrite();
       try {
         if (this.failure) throw this.failure;
         const chunks = batch.length === 1 ? batch[0]!.chunks : batch.flatMap((w) => w.chunks);
