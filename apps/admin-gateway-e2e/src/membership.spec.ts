@@ -168,6 +168,22 @@ describe('admin gateway: membership changes on a live cluster (real processes)',
     const view = await cluster();
     expect(view.configuration).toEqual({ voters: [...live].sort(), learners: [], outgoing: [] });
     expect(view.members.map((m) => m.id)).toEqual([...live].sort());
+    // Both removed servers still run. The old leader committed its own removal; the other
+    // never received C(new) and learns it from a member when it next asks for votes. Both
+    // then answer clients 410 instead of timing them out.
+    for (const removed of [leader, other]) {
+      const deadline = Date.now() + 15_000;
+      let status = await c.status(removed);
+      while (!status?.removed && Date.now() < deadline) {
+        await sleep(100);
+        status = await c.status(removed);
+      }
+      expect(status?.removed).toMatchObject({ configIndex: expect.any(Number) });
+      const put = await c.request(removed, 'PUT', '/v1/kv/after-removal', { value: 'x' });
+      expect(put.status).toBe(410);
+      expect(String(put.body['error'])).toContain('removed from the cluster');
+      expect((await c.request(removed, 'GET', '/v1/kv/w0')).status).toBe(410);
+    }
   });
 
   it('replaces a dead node: kill -9, remove it, add a fresh one started with start-new', async () => {

@@ -22,6 +22,8 @@ export interface NodeStatus {
   snapshotIndex: number;
   revision: number;
   config: { voters: string[]; learners: string[]; outgoing: string[] };
+  /** Set once the node learned that a committed configuration (at this index) removed it. */
+  removed: { configIndex: number } | null;
 }
 
 export interface HttpResult {

@@ -1,5 +1,6 @@
 import {
   RaftKernel,
+  RemovedFromClusterError,
   sendableBeforePersist,
   type Cancel,
   type CapturedState,
@@ -148,7 +149,11 @@ export class RaftHost<R> {
    */
   read(consistency: ReadConsistency, timeoutMs: number): Promise<void> {
     if (this.stopped) return Promise.reject(new HostStoppedError(this.fatal ?? undefined));
-    if (consistency === 'serializable') return Promise.resolve();
+    if (consistency === 'serializable') {
+      // Its state stopped changing when it was removed: stale without bound, not "possibly".
+      const removedAt = this.kernel.removedAt();
+      return removedAt === null ? Promise.resolve() : Promise.reject(new RemovedFromClusterError(removedAt));
+    }
     const ctx = `${this.id}:${++this.readSeq}`;
     const promise = this.reads.wait(ctx, timeoutMs, this.opts.scheduler, () => new ReadUnavailableError('deadline exceeded'));
     this.kernel.readIndex(ctx, consistency === 'lease' ? 'lease' : 'safe');
@@ -326,7 +331,10 @@ export class RaftHost<R> {
 
     for (const ev of rd.membershipEvents) observer?.onMembership?.(ev);
     for (const r of rd.readStates) this.reads.ready(r.ctx, r.index);
-    for (const f of rd.readFailures) this.reads.fail(f.ctx, new ReadUnavailableError(f.reason));
+    for (const f of rd.readFailures) {
+      const removedAt = f.reason === 'removed' ? this.kernel.removedAt() : null;
+      this.reads.fail(f.ctx, removedAt !== null ? new RemovedFromClusterError(removedAt) : new ReadUnavailableError(f.reason));
+    }
     this.reads.release(this.appliedIndex);
   }
 

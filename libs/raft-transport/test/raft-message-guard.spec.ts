@@ -5,7 +5,7 @@ import { everyMessageType } from './support/raft-messages';
 describe('isRaftMessage', () => {
   it('accepts one message of every type', () => {
     const all = everyMessageType('a', 'b');
-    expect(new Set(all.map((m) => m.type)).size).toBe(12);
+    expect(new Set(all.map((m) => m.type)).size).toBe(13);
     for (const message of all) expect(isRaftMessage(message)).toBe(true);
   });
 
@@ -32,6 +32,7 @@ describe('isRaftMessage', () => {
     ['a read context that is not a string', mutate('readIndex', { ctx: 5 })],
     ['a proposal without data', mutate('propose', { entries: [{ type: 'normal' }] })],
     ['a BigInt counter', mutate('heartbeat', { seq: BigInt(1) })],
+    ['a removal notice without its configuration index', mutate('removed', { configIndex: undefined })],
   ])('rejects %s', (_name, value) => {
     expect(isRaftMessage(value)).toBe(false);
   });

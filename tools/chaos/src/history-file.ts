@@ -9,7 +9,7 @@ type EventBase = { readonly process: string; readonly id: number; readonly time:
  * One line of the history file (JSON lines, in the order events happened; see README.md):
  *   invoke — the client sent the operation (first attempt);
  *   ok     — it completed with `output`;
- *   fail   — it certainly did not take effect (503 before proposing, 4xx, refused connection);
+ *   fail   — it certainly did not take effect (503 before proposing, 410 from a removed node, other 4xx, refused connection);
  *   info   — its outcome is unknown (504, timeout, connection lost after sending).
  */
 export type HistoryEvent =

@@ -183,8 +183,9 @@ export class OurCluster implements ChaosTarget {
       if (op.op === 'delete') return { kind: 'ok', output: { deleted: res.body['deleted'] } };
       return { kind: 'ok', output: {} };
     }
-    // 503: refused before anything was proposed (no leader / not leader); 504: unknown.
-    if (res.status === 503 || res.status === 400 || res.status === 409) return { kind: 'fail', reason: `${res.status} ${String(res.body['error'])}` };
+    // 503 and 410: refused before anything was proposed (no leader / not leader / a node
+    // that knows it was removed); 504: unknown.
+    if (res.status === 503 || res.status === 410 || res.status === 400 || res.status === 409) return { kind: 'fail', reason: `${res.status} ${String(res.body['error'])}` };
     return op.op === 'get' ? { kind: 'fail', reason: `${res.status}` } : { kind: 'unknown', reason: `${res.status} ${String(res.body['error'])}` };
   }
 

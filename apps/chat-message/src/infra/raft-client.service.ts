@@ -134,7 +134,8 @@ export class RaftClient {
         lastError = `${node}: outcome unknown`;
         continue;
       }
-      if (res.status === 503 || res.status >= 500) {
+      // 410: that node was removed from the cluster; another one will answer.
+      if (res.status === 503 || res.status === 410 || res.status >= 500) {
         lastError = `${node}: ${res.status} ${text.slice(0, 200)}`;
         this.leader = null;
         await sleep(backoff(attempt));
@@ -168,7 +169,7 @@ export class RaftClient {
         const text = await res.text();
         if (res.status === 200) return { ...(JSON.parse(text) as Omit<StreamPage, 'servedBy'>), servedBy: node };
         lastError = `${node}: ${res.status} ${text.slice(0, 200)}`;
-        if (res.status < 500) throw new BadRequestException(`raft refused the read: ${text.slice(0, 300)}`);
+        if (res.status < 500 && res.status !== 410) throw new BadRequestException(`raft refused the read: ${text.slice(0, 300)}`);
       } catch (e) {
         if (e instanceof BadRequestException) throw e;
         lastError = `${node}: ${(e as Error).message}`;

@@ -1,5 +1,5 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
-import { ConfigChangeInProgressError, NoLeaderError, NotLeaderError } from '@raft/raft-core';
+import { ConfigChangeInProgressError, NoLeaderError, NotLeaderError, RemovedFromClusterError } from '@raft/raft-core';
 import { HostStoppedError, OutcomeUnknownError, ReadUnavailableError } from '@raft/raft-host';
 import { mapError } from './http-exception.filter';
 
@@ -20,6 +20,8 @@ describe('mapError', () => {
     expect(mapError(new ReadUnavailableError('stepped-down'))).toMatchObject({ status: 503 });
     expect(mapError(new HostStoppedError())).toMatchObject({ status: 503, retryAfter: 5 });
     expect(mapError(new ConfigChangeInProgressError())).toMatchObject({ status: 409 });
+    expect(mapError(new RemovedFromClusterError(42))).toMatchObject({ status: 410, extra: { removedAt: 42 } });
+    expect(mapError(new RemovedFromClusterError(42)).error).toContain('removed from the cluster');
   });
 
   it('flattens validation messages and keeps HTTP exceptions', () => {

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
-import { ConfigChangeInProgressError, InvalidConfigChangeError, LeaderTransferInProgressError, NoLeaderError, NotLeaderError, RaftError } from '@raft/raft-core';
+import { ConfigChangeInProgressError, InvalidConfigChangeError, LeaderTransferInProgressError, NoLeaderError, NotLeaderError, RaftError, RemovedFromClusterError } from '@raft/raft-core';
 import { HostStoppedError, OutcomeUnknownError, ReadUnavailableError } from '@raft/raft-host';
 
 interface Mapped {
@@ -14,6 +14,8 @@ export function mapError(e: unknown): Mapped {
   if (e instanceof OutcomeUnknownError) return { status: HttpStatus.GATEWAY_TIMEOUT, error: 'outcome unknown' };
   if (e instanceof ConfigChangeInProgressError) return { status: HttpStatus.CONFLICT, error: e.message };
   if (e instanceof InvalidConfigChangeError) return { status: HttpStatus.BAD_REQUEST, error: e.message };
+  // 410: this server will not serve the request again (unless added back); retrying here is useless.
+  if (e instanceof RemovedFromClusterError) return { status: HttpStatus.GONE, error: e.message, extra: { removedAt: e.configIndex } };
   if (e instanceof NotLeaderError) return { status: 503, error: e.message, retryAfter: 1, extra: { leaderId: e.leaderHint } };
   if (e instanceof NoLeaderError || e instanceof LeaderTransferInProgressError) return { status: 503, error: e.message, retryAfter: 1 };
   if (e instanceof ReadUnavailableError) return { status: 503, error: e.message, retryAfter: 1 };

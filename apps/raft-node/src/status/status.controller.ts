@@ -9,6 +9,10 @@ class ConfigView {
   @ApiProperty({ type: [String] }) outgoing!: string[];
 }
 
+class RemovedView {
+  @ApiProperty({ description: 'Index of the committed configuration entry that removed this node.' }) configIndex!: number;
+}
+
 export class StatusResponse {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['follower', 'precandidate', 'candidate', 'leader'] }) role!: string;
@@ -17,6 +21,12 @@ export class StatusResponse {
   @ApiProperty() commitIndex!: number;
   @ApiProperty() appliedIndex!: number;
   @ApiProperty({ type: ConfigView }) config!: ConfigView;
+  @ApiProperty({
+    nullable: true,
+    type: RemovedView,
+    description: 'Set when a member said a committed configuration leaves this node out: it answers client requests with 410.',
+  })
+  removed!: RemovedView | null;
 }
 
 class TransferDto {
@@ -49,6 +59,7 @@ export class StatusController {
       progress: s.progress,
       membership: s.membership,
       configChangeInProgress: s.configChangeInProgress,
+      removed: s.removed,
       members: this.node.members(),
     };
   }

@@ -9,6 +9,11 @@ export function allMembers(config: ConfigState): NodeId[] {
   return [...set].sort();
 }
 
+/** Whether `id` is in this configuration at all (voter on either side, or learner). */
+export function isMember(config: ConfigState, id: NodeId): boolean {
+  return config.voters.includes(id) || config.outgoing.includes(id) || config.learners.includes(id);
+}
+
 /** Whether `id` votes in this configuration (in either half of a joint configuration). */
 export function isVoter(config: ConfigState, id: NodeId): boolean {
   return config.voters.includes(id) || config.outgoing.includes(id);

@@ -21,6 +21,17 @@ export class NoLeaderError extends RaftError {
   }
 }
 
+/**
+ * A member told this server that a committed configuration leaves it out: it was removed
+ * from the cluster and takes no requests (until a newer configuration adds it again).
+ */
+export class RemovedFromClusterError extends RaftError {
+  readonly code = 'REMOVED';
+  constructor(readonly configIndex: number) {
+    super(`this server was removed from the cluster (configuration at index ${configIndex}); send requests to a member`);
+  }
+}
+
 /** The leader is handing leadership over and refuses new proposals until that ends. */
 export class LeaderTransferInProgressError extends RaftError {
   readonly code = 'LEADER_TRANSFER_IN_PROGRESS';

@@ -1,4 +1,4 @@
-import { ConfigChangeInProgressError, InvalidConfigChangeError } from './errors';
+import { ConfigChangeInProgressError, InvalidConfigChangeError, RemovedFromClusterError } from './errors';
 import { cmd, TestCluster } from './testing/cluster';
 
 const five = ['n1', 'n2', 'n3', 'n4', 'n5'];
@@ -9,6 +9,16 @@ function settle(c: TestCluster, rounds = 30): void {
     c.tickAll();
     c.stabilize();
   }
+}
+
+/** n1 leads n1–n4 and removes n4 while n4 is cut off, so n4 never receives the change. */
+function removedWhileIsolated(): TestCluster {
+  const c = new TestCluster({ ids: ['n1', 'n2', 'n3', 'n4'], preVote: true, checkQuorum: true });
+  c.elect('n1');
+  c.isolate('n4');
+  c.node('n1').changeMembership({ kind: 'remove', id: 'n4' });
+  settle(c, 10);
+  return c;
 }
 
 describe('§6 membership changes: learners, catch-up, joint consensus', () => {
@@ -50,6 +60,8 @@ describe('§6 membership changes: learners, catch-up, joint consensus', () => {
     const leader = c.leader()!;
     expect(['n2', 'n3']).toContain(leader.id);
     expect(c.node('n1').status().role).toBe('follower');
+    expect(c.node('n1').status().removed).not.toBeNull(); // it committed its own removal
+    expect(() => c.node('n1').propose(cmd('x'))).toThrow(RemovedFromClusterError);
     for (const id of ['n2', 'n3']) expect(c.node(id).status().config).toEqual({ voters: ['n2', 'n3'], learners: [], outgoing: [] });
     const term = leader.status().term;
     settle(c, 100);
@@ -60,18 +72,54 @@ describe('§6 membership changes: learners, catch-up, joint consensus', () => {
     expect(c.applied.get(leader.id)).toContain('after-removal');
   });
 
-  it('a removed server that never learned of its removal cannot disrupt the cluster', () => {
-    const c = new TestCluster({ ids: ['n1', 'n2', 'n3', 'n4'], preVote: true, checkQuorum: true });
-    c.elect('n1');
-    c.isolate('n4');
-    c.node('n1').changeMembership({ kind: 'remove', id: 'n4' });
-    settle(c, 10);
-    expect(c.node('n1').status().config.voters).toEqual(['n1', 'n2', 'n3']);
-    const term = c.node('n1').status().term;
+  it('a removed server that never learned of its removal cannot disrupt the cluster: a member tells it, and it refuses requests with a typed error', () => {
+    const c = removedWhileIsolated();
+    const removal = c.node('n1').status();
+    expect(removal.config.voters).toEqual(['n1', 'n2', 'n3']);
+    expect(c.node('n4').status().config.voters).toContain('n4'); // it never heard
+    expect(c.node('n4').status().removed).toBeNull();
     settle(c, 50); // n4 times out over and over (PreVote keeps its term)
     c.heal();
+    settle(c, 50); // its next PreVote is answered with a notice
+    const n4 = c.node('n4').status();
+    expect(n4.removed).not.toBeNull();
+    expect(n4.removed!.configIndex).toBeLessThanOrEqual(removal.commit);
+    expect(n4).toMatchObject({ role: 'follower', leaderId: null });
+    expect(() => c.node('n4').propose(cmd('x'))).toThrow(RemovedFromClusterError);
+    c.node('n4').readIndex('r1');
+    expect(c.node('n4').ready().readFailures).toEqual([{ ctx: 'r1', reason: 'removed' }]);
+    for (const id of ['n1', 'n2', 'n3']) expect(c.node(id).status().removed).toBeNull();
+    expect(c.node('n1').status()).toMatchObject({ role: 'leader', term: removal.term });
+  });
+
+  it('a member never takes a notice from a server whose configuration is older than its own', () => {
+    const c = new TestCluster({ ids: ['n1', 'n2', 'n3', 'n4'], config: three, joiners: ['n4'], preVote: true, checkQuorum: true });
+    c.elect('n1');
+    c.isolate('n3'); // n3 will not see n4 join
+    c.node('n1').changeMembership({ kind: 'add-voter', id: 'n4' });
+    settle(c, 30);
+    expect(c.node('n4').status().config.voters).toContain('n4');
+    // n3's newest configuration (the first one) is committed and leaves n4 out: it answers
+    // n4 with a notice, which n4 must ignore (its own configuration is newer).
+    c.node('n3').step({ type: 'vote', from: 'n4', to: 'n3', term: 99, pre: true, lastLogIndex: 1, lastLogTerm: 1, transfer: false });
+    const notices = c.node('n3').ready().messages.filter((m) => m.type === 'removed');
+    expect(notices).toHaveLength(1);
+    c.node('n4').step(notices[0]!);
+    expect(c.node('n4').status().removed).toBeNull();
+  });
+
+  it('a server told it was removed takes part again once a newer configuration adds it back', () => {
+    const c = removedWhileIsolated();
+    c.heal();
     settle(c, 50);
-    expect(c.node('n1').status()).toMatchObject({ role: 'leader', term });
+    expect(c.node('n4').status().removed).not.toBeNull();
+    c.node('n1').changeMembership({ kind: 'add-voter', id: 'n4' });
+    settle(c, 60);
+    expect(c.node('n1').status().config.voters).toEqual(['n1', 'n2', 'n3', 'n4']);
+    expect(c.node('n4').status().removed).toBeNull();
+    c.node('n4').propose(cmd('back'));
+    settle(c, 5);
+    expect(c.applied.get('n1')).toContain('back');
   });
 
   it('gives up catching up a learner that cannot keep up, after a bounded number of rounds', () => {

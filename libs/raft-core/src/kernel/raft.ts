@@ -1,4 +1,4 @@
-import { allMembers, decodeConfig, EMPTY_CONFIG, encodeConfig, isJoint, isVoter } from './config';
+import { allMembers, decodeConfig, EMPTY_CONFIG, encodeConfig, isJoint, isMember, isVoter } from './config';
 import {
   ConfigChangeInProgressError,
   InvalidConfigChangeError,
@@ -6,6 +6,7 @@ import {
   LeaderTransferInProgressError,
   NoLeaderError,
   NotLeaderError,
+  RemovedFromClusterError,
 } from './errors';
 import { RaftLog } from './log';
 import { resolveOptions, type RaftOptions, type ResolvedOptions } from './options';
@@ -43,6 +44,7 @@ import type {
   ReadState,
   Ready,
   RecoveredState,
+  RemovedNotice,
   Role,
   SnapshotMeta,
   SnapshotRequest,
@@ -86,6 +88,8 @@ export class RaftKernel {
   /** Configuration history: `configs[k]` took effect at `configIndexes[k]`. The last is current. */
   private configs: ConfigState[] = [];
   private configIndexes: number[] = [];
+  /** Set when a member said its committed configuration at this index leaves us out. */
+  private removed: { readonly configIndex: number } | null = null;
 
   // Timers, in ticks.
   private now = 0;
@@ -166,6 +170,12 @@ export class RaftKernel {
   /** Feeds one message received from a peer. */
   step(m: Message): void {
     if (m.to !== this.id) return;
+    // Membership, not terms, decides these: a removed server's term means nothing to us.
+    if (m.type === 'removed') return this.handleRemoved(m);
+    if ((m.type === 'vote' || m.type === 'propose' || m.type === 'readIndex') && this.surelyOutside(m.from)) {
+      this.send<RemovedNotice>({ type: 'removed', from: this.id, to: m.from, term: this.term, configIndex: this.latestConfigIndex() });
+      return;
+    }
     if (m.term > this.term) {
       if (m.type === 'vote' && !m.transfer && this.inLease()) {
         // §6 (disruptive servers): we heard from a live leader less than an election
@@ -231,6 +241,10 @@ export class RaftKernel {
    * relies on bounded clock drift (see {@link RaftOptions.leaseDriftTicks}).
    */
   readIndex(ctx: string, mode: 'safe' | 'lease' = 'safe'): void {
+    if (this.removed !== null) {
+      this.readFailures.push({ ctx, reason: 'removed' });
+      return;
+    }
     if (this.role === 'leader') {
       this.leaderRead(ctx, this.id, mode === 'lease');
       return;
@@ -458,11 +472,20 @@ export class RaftKernel {
       leadTransferee: this.leadTransferee,
       membership: this.membershipStatus(),
       configChangeInProgress: this.configChangeInFlight(),
+      removed: this.removed,
     };
   }
 
   termAt(index: number): number | undefined {
     return this.log.termAt(index);
+  }
+
+  /**
+   * The index of the committed configuration a member said leaves this server out, or null
+   * while it is (as far as it knows) a member. Cheaper than `status().removed`.
+   */
+  removedAt(): number | null {
+    return this.removed?.configIndex ?? null;
   }
 
   entries(lo: number, hi: number): Entry[] {
@@ -548,7 +571,7 @@ export class RaftKernel {
 
   /** Only a voter of the current configuration may become leader (learners and removed servers never campaign). */
   private promotable(): boolean {
-    return isVoter(this.config(), this.id);
+    return this.removed === null && isVoter(this.config(), this.id);
   }
 
   private campaign(kind: 'pre' | 'real', transfer: boolean): void {
@@ -669,6 +692,7 @@ export class RaftKernel {
   }
 
   private proposePayloads(payloads: readonly ProposalPayload[]): ProposeResult {
+    if (this.removed !== null) throw new RemovedFromClusterError(this.removed.configIndex);
     if (this.role === 'leader') {
       if (this.leadTransferee !== null) throw new LeaderTransferInProgressError(this.leadTransferee);
       const first = this.appendLocal(payloads);
@@ -1006,6 +1030,7 @@ export class RaftKernel {
     }
     this.configs = [meta.config];
     this.configIndexes = [meta.index];
+    this.forgetRemovalIfReadded();
     for (const e of suffixConfigs) this.pushConfig(e);
   }
 
@@ -1091,7 +1116,7 @@ export class RaftKernel {
   private configChangeInFlight(): boolean {
     const op = this.membershipOp;
     if (op && op.phase !== 'done' && op.phase !== 'failed') return true;
-    return isJoint(this.config()) || this.configIndexes[this.configIndexes.length - 1]! > this.log.committed;
+    return isJoint(this.config()) || this.latestConfigIndex() > this.log.committed;
   }
 
   private proposeConfig(c: ConfigState): number {
@@ -1101,7 +1126,7 @@ export class RaftKernel {
   /** Runs whenever the commit index advances on the leader. */
   private onConfigCommitted(): void {
     const c = this.config();
-    const lastConfigIndex = this.configIndexes[this.configIndexes.length - 1]!;
+    const lastConfigIndex = this.latestConfigIndex();
     if (lastConfigIndex > this.log.committed) return;
     if (isJoint(c)) {
       // C(old,new) is committed: move to C(new) (also finishes a change a previous leader began).
@@ -1133,6 +1158,8 @@ export class RaftKernel {
       for (const v of c.voters) if (best === null || this.matchOf(v) > this.matchOf(best)) best = v;
       if (best !== null) this.sendTimeoutNow(best);
       this.becomeFollower(this.term, null);
+      // Removed altogether (not demoted): we know first-hand, having committed it.
+      if (!isMember(c, this.id)) this.removed = { configIndex: lastConfigIndex };
     }
   }
 
@@ -1206,12 +1233,45 @@ export class RaftKernel {
   private pushConfig(e: Entry): void {
     this.configs.push(decodeConfig(e.data));
     this.configIndexes.push(e.index);
+    this.forgetRemovalIfReadded();
     if (this.role === 'leader') this.rebuildProgress();
+  }
+
+  private latestConfigIndex(): number {
+    return this.configIndexes.at(-1) ?? 0;
+  }
+
+  /**
+   * Whether `id` is certainly not a member: our newest configuration is committed, we are in
+   * it and `id` is not. (A newer configuration we have not seen could add `id` again; the
+   * receiver of the notice checks for that — see handleRemoved.)
+   */
+  private surelyOutside(id: NodeId): boolean {
+    if (this.latestConfigIndex() > this.log.committed) return false;
+    const c = this.config();
+    return isMember(c, this.id) && !isMember(c, id);
+  }
+
+  /**
+   * Believed only if the sender's configuration is at least as new as any we know: one that
+   * is newer and committed and leaves us out means we were removed; if ours is newer, the
+   * sender is behind (it may not have seen us added again).
+   */
+  private handleRemoved(m: RemovedNotice): void {
+    if (m.configIndex < this.latestConfigIndex() || this.removed !== null) return;
+    this.removed = { configIndex: m.configIndex };
+    if (this.role !== 'follower' || this.leaderId !== null) this.becomeFollower(this.term, null);
+  }
+
+  /** A configuration newer than the one that removed us, with us in it: we were added again. */
+  private forgetRemovalIfReadded(): void {
+    if (this.removed === null || this.latestConfigIndex() <= this.removed.configIndex) return;
+    if (isMember(this.config(), this.id)) this.removed = null;
   }
 
   /** A truncated suffix may have carried configuration entries; fall back to the one before. */
   private rollbackConfigs(fromIndex: number): void {
-    while (this.configIndexes.length > 1 && this.configIndexes[this.configIndexes.length - 1]! >= fromIndex) {
+    while (this.configIndexes.length > 1 && this.latestConfigIndex() >= fromIndex) {
       this.configIndexes.pop();
       this.configs.pop();
     }

@@ -41,4 +41,6 @@ export interface RaftStatus {
   readonly membership: import('./membership').MembershipStatus | null;
   /** Whether a configuration change is in flight (joint config or uncommitted config entry). */
   readonly configChangeInProgress: boolean;
+  /** Set once a member said a committed configuration (at this index) leaves this server out. */
+  readonly removed: { readonly configIndex: number } | null;
 }

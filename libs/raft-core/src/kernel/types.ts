@@ -150,6 +150,19 @@ export interface ProposeForward extends MessageBase {
   readonly entries: readonly { readonly type: EntryType; readonly data: Uint8Array }[];
 }
 
+/**
+ * "You are not a member": the answer to a request only a member may make (a vote, a
+ * forwarded proposal or read) from a server that this server's committed configuration
+ * leaves out. A server removed from the cluster usually never receives the configuration
+ * that removes it (the leader stops replicating to it), so without this it would campaign
+ * and time out its clients forever.
+ */
+export interface RemovedNotice extends MessageBase {
+  readonly type: 'removed';
+  /** Index of the committed configuration entry that leaves the receiver out. */
+  readonly configIndex: number;
+}
+
 export type Message =
   | VoteRequest
   | VoteResponse
@@ -162,7 +175,8 @@ export type Message =
   | TimeoutNow
   | ReadIndexRequest
   | ReadIndexResponse
-  | ProposeForward;
+  | ProposeForward
+  | RemovedNotice;
 
 export type MessageType = Message['type'];
 
@@ -175,7 +189,7 @@ export interface ReadState {
 /** A read that could not be served; the caller should retry elsewhere or later. */
 export interface ReadFailure {
   readonly ctx: string;
-  readonly reason: 'not-leader' | 'no-leader' | 'transferring' | 'stepped-down';
+  readonly reason: 'not-leader' | 'no-leader' | 'transferring' | 'stepped-down' | 'removed';
 }
 
 /** A snapshot chunk received over InstallSnapshot that the host must write durably. */

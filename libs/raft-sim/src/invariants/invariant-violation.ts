@@ -6,7 +6,8 @@ export type InvariantName =
   | 'leader-completeness'
   | 'state-machine-safety'
   | 'linearizability'
-  | 'liveness';
+  | 'liveness'
+  | 'removal-truth';
 
 /** A checked property does not hold. The simulator adds the seed, time and trace. */
 export class InvariantViolation extends Error {

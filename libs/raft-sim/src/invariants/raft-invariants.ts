@@ -4,11 +4,13 @@ import { kernelLogView } from './kernel-log-view';
 import { LeaderAppendOnlyChecker } from './leader-append-only';
 import { LeaderCompletenessChecker } from './leader-completeness';
 import { LogMatchingChecker } from './log-matching';
+import { RemovalTruthChecker } from './removal-truth';
 import { StateMachineSafetyChecker } from './state-machine-safety';
 
 /**
- * The five safety properties of Raft (Figure 3 of the paper), fed from observations of
- * running kernels. Each property lives in its own checker; this class only routes.
+ * The five safety properties of Raft (Figure 3 of the paper), and that no member is told it
+ * was removed, fed from observations of running kernels. Each property lives in its own
+ * checker; this class only routes.
  */
 export class RaftInvariants {
   readonly electionSafety = new ElectionSafetyChecker();
@@ -16,6 +18,7 @@ export class RaftInvariants {
   readonly logMatching = new LogMatchingChecker();
   readonly leaderCompleteness = new LeaderCompletenessChecker();
   readonly stateMachineSafety = new StateMachineSafetyChecker();
+  readonly removalTruth = new RemovalTruthChecker((index) => this.stateMachineSafety.entryAt(index));
   /** Term in which each server was last seen leading (to spot new leaderships). */
   private readonly leadingTerm = new Map<NodeId, number>();
 
@@ -25,6 +28,7 @@ export class RaftInvariants {
    */
   observeRole(id: NodeId, kernel: RaftKernel): boolean {
     const s = kernel.status();
+    if (s.removed !== null) this.removalTruth.observeClaim(id, s.removed.configIndex);
     if (s.role !== 'leader') {
       if (this.leadingTerm.has(id)) {
         this.leadingTerm.delete(id);
@@ -63,6 +67,7 @@ export class RaftInvariants {
   observeApply(id: NodeId, entry: Entry): boolean {
     const first = this.stateMachineSafety.entryAt(entry.index) === undefined;
     this.stateMachineSafety.observeApply(id, entry);
+    if (first) this.removalTruth.observeCommittedEntry(entry);
     return first;
   }
 

@@ -1,10 +1,11 @@
-import type { Entry } from '@raft/raft-core';
+import { encodeConfig, type Entry } from '@raft/raft-core';
 import { ElectionSafetyChecker } from './election-safety';
 import { InvariantViolation } from './invariant-violation';
 import { LeaderAppendOnlyChecker } from './leader-append-only';
 import { LeaderCompletenessChecker } from './leader-completeness';
 import type { LogView } from './log-view';
 import { checkLogMatching, LogMatchingChecker } from './log-matching';
+import { RemovalTruthChecker } from './removal-truth';
 import { StateMachineSafetyChecker } from './state-machine-safety';
 
 const enc = new TextEncoder();
@@ -174,5 +175,34 @@ describe('StateMachineSafetyChecker', () => {
       caught = err;
     }
     expect(caught).toBeInstanceOf(InvariantViolation);
+  });
+});
+
+describe('RemovalTruthChecker', () => {
+  const config = (index: number, voters: string[]): Entry => ({ index, term: 2, type: 'config', data: encodeConfig({ voters, learners: [], outgoing: [] }) });
+  const committed = new Map<number, Entry>();
+  const checker = (): RemovalTruthChecker => new RemovalTruthChecker((i) => committed.get(i));
+  beforeEach(() => committed.clear());
+
+  it('accepts a claim when the configuration in force at its index leaves the server out, before or after the index is applied', () => {
+    committed.set(1, e(1, 1));
+    committed.set(2, config(2, ['n1', 'n2']));
+    committed.set(3, e(3, 2));
+    const c = checker();
+    c.observeClaim('n3', 2);
+    c.observeClaim('n3', 3); // a snapshot's index: the configuration of entry 2 is in force there
+    c.observeClaim('n4', 4); // not applied anywhere yet: checked when it is
+    committed.set(4, e(4, 2));
+    expect(() => c.observeCommittedEntry(e(4, 2))).not.toThrow();
+  });
+
+  it('catches a member told it was removed, whenever the index becomes known', () => {
+    committed.set(2, config(2, ['n1', 'n2', 'n3']));
+    committed.set(3, e(3, 2));
+    expect(() => checker().observeClaim('n3', 3)).toThrow(InvariantViolation);
+    const c = checker();
+    c.observeClaim('n2', 4);
+    committed.set(4, e(4, 2));
+    expect(() => c.observeCommittedEntry(e(4, 2))).toThrow(/n2 believes it was removed as of index 4/);
   });
 });

@@ -30,5 +30,7 @@ export function describeMessage(m: Message): string {
       return `${head} ctx=${m.ctx} index=${m.index}`;
     case 'propose':
       return `${head} +${m.entries.length}`;
+    case 'removed':
+      return `${head} config=${m.configIndex}`;
   }
 }

@@ -12,16 +12,20 @@ describe(`membership changes under faults (seeds ${from}..${to}, 3 voters + 2 sp
   it('keeps every invariant, and the changes really happen', () => {
     let accepted = 0;
     let changedConfigs = 0;
+    let removalsLearned = 0;
     for (let seed = from; seed <= to; seed++) {
       const sim = new Simulator({ seed, nodes: 3, spareNodes: 2, membershipRate: 0.02 });
       sim.run(3000); // throws SimulationFailure (seed, tick, trace) on any violation
       accepted += sim.membership.stats.accepted;
+      removalsLearned += sim.invariants.removalTruth.claims;
       const leader = sim.currentLeader();
       const voters = leader?.kernel?.status().config.voters ?? [];
       if (voters.join() !== 'n1,n2,n3') changedConfigs++;
     }
     expect(accepted).toBeGreaterThan(to - from);
     expect(changedConfigs).toBeGreaterThan(0);
+    // Removed servers learned it (from a notice or first-hand), and every time truly.
+    expect(removalsLearned).toBeGreaterThan(0);
   });
 
   it('keeps every invariant with slow disks too (writes in flight for up to 8 ticks)', () => {

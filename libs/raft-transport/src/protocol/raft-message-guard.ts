@@ -28,6 +28,7 @@ const BODY_CHECKS: Record<MessageType, BodyCheck> = {
   // -1 is the documented "could not serve" index.
   readIndexResp: (m) => typeof m['ctx'] === 'string' && Number.isSafeInteger(m['index']) && (m['index'] as number) >= -1,
   propose: (m) => Array.isArray(m['entries']) && m['entries'].every((e) => isRecord(e) && isEntryType(e['type']) && isBytes(e['data'])),
+  removed: (m) => isCount(m['configIndex']),
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -26,6 +26,7 @@ export function everyMessageType(from: string, to: string): Message[] {
     { type: 'readIndex', from, to, term: 3, ctx: 'read-1' },
     { type: 'readIndexResp', from, to, term: 3, ctx: 'read-1', index: -1 },
     { type: 'propose', from, to, term: 3, entries: [{ type: 'normal', data: bytes(9, 8, 7) }, { type: 'config', data: new Uint8Array(0) }] },
+    { type: 'removed', from, to, term: 3, configIndex: 12 },
   ];
 }
 
