@@ -163,8 +163,11 @@ describe('WorkerIdLeaseKeeper', () => {
         return inner.renew(lease, ttl);
       },
     };
-    const keeper = await acquire({ store: counting, ttlMs: 300, renewIntervalMs: 20, safetyMarginMs: 30 });
-    await new Promise((resolve) => setTimeout(resolve, 130));
+    // A long TTL, so that a loaded machine delaying the timers cannot make the lease lapse;
+    // the test waits for three renewals instead of counting them in a fixed window.
+    const keeper = await acquire({ store: counting, ttlMs: 10_000, renewIntervalMs: 20, safetyMarginMs: 1000 });
+    const deadline = Date.now() + 10_000;
+    while (renewals < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(renewals).toBeGreaterThanOrEqual(3);
     await keeper.release();
     const after = renewals;
