@@ -62,6 +62,9 @@ describe('§6 membership changes: learners, catch-up, joint consensus', () => {
     expect(c.node('n1').status().role).toBe('follower');
     expect(c.node('n1').status().removed).not.toBeNull(); // it committed its own removal
     expect(() => c.node('n1').propose(cmd('x'))).toThrow(RemovedFromClusterError);
+    c.crash('n1');
+    c.start('n1'); // and knows it again from its own disk after a restart
+    expect(c.node('n1').status().removed).not.toBeNull();
     for (const id of ['n2', 'n3']) expect(c.node(id).status().config).toEqual({ voters: ['n2', 'n3'], learners: [], outgoing: [] });
     const term = leader.status().term;
     settle(c, 100);

@@ -155,6 +155,7 @@ export class RaftKernel {
     this.configs = [recovered.snapshot?.config ?? recovered.bootstrapConfig ?? EMPTY_CONFIG];
     this.configIndexes = [this.log.snapshotIndex];
     for (const e of recovered.entries) if (e.type === 'config') this.pushConfig(e);
+    this.noticeOwnRemoval();
     this.resetElectionTimer();
   }
 
@@ -975,6 +976,7 @@ export class RaftKernel {
       for (const e of entries) if (e.type === 'config' && e.index >= firstNew) this.pushConfig(e);
     }
     this.log.commitTo(Math.min(leaderCommit, lastNew));
+    this.noticeOwnRemoval();
   }
 
   private replyAppend(to: NodeId, success: boolean, index: number): void {
@@ -984,6 +986,7 @@ export class RaftKernel {
   private handleHeartbeat(m: HeartbeatRequest): void {
     this.acceptLeader(m.from);
     this.log.commitTo(m.commit);
+    this.noticeOwnRemoval();
     this.send<HeartbeatResponse>({ type: 'heartbeatResp', from: this.id, to: m.from, term: this.term, seq: m.seq });
   }
 
@@ -1159,7 +1162,7 @@ export class RaftKernel {
       if (best !== null) this.sendTimeoutNow(best);
       this.becomeFollower(this.term, null);
       // Removed altogether (not demoted): we know first-hand, having committed it.
-      if (!isMember(c, this.id)) this.removed = { configIndex: lastConfigIndex };
+      this.noticeOwnRemoval();
     }
   }
 
@@ -1261,6 +1264,20 @@ export class RaftKernel {
     if (m.configIndex < this.latestConfigIndex() || this.removed !== null) return;
     this.removed = { configIndex: m.configIndex };
     if (this.role !== 'follower' || this.leaderId !== null) this.becomeFollower(this.term, null);
+  }
+
+  /**
+   * Our newest configuration is committed and leaves us out (not a fresh server's empty one):
+   * we were removed, and know it first-hand — a restarted server that had received C(new),
+   * say, and will never campaign (it is no voter) to be told.
+   */
+  private noticeOwnRemoval(): void {
+    if (this.removed !== null) return;
+    const index = this.latestConfigIndex();
+    if (index > this.log.committed) return;
+    const c = this.config();
+    if (c.voters.length === 0 || isMember(c, this.id)) return;
+    this.removed = { configIndex: index };
   }
 
   /** A configuration newer than the one that removed us, with us in it: we were added again. */
