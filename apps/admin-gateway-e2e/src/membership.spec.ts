@@ -164,6 +164,10 @@ describe('admin gateway: membership changes on a live cluster (real processes)',
     expect(after.configuration.voters).not.toContain(leader);
     const other = live.find((id) => id !== after.leaderId)!;
     live = live.filter((id) => id !== other);
+    // A watch open on `other` while it is removed must end (it will never see another change).
+    const watch = await fetch(c.url(other, '/v1/watch?prefix=zz'));
+    expect(watch.status).toBe(200);
+    const watchText = watch.text();
     expect(await gw.run('DELETE', `/v1/cluster/members/${other}`)).toMatchObject({ status: 'succeeded', target: other });
     const view = await cluster();
     expect(view.configuration).toEqual({ voters: [...live].sort(), learners: [], outgoing: [] });
@@ -183,7 +187,12 @@ describe('admin gateway: membership changes on a live cluster (real processes)',
       expect(put.status).toBe(410);
       expect(String(put.body['error'])).toContain('removed from the cluster');
       expect((await c.request(removed, 'GET', '/v1/kv/w0')).status).toBe(410);
+      const refused = await c.request(removed, 'GET', '/v1/watch?prefix=zz');
+      expect(refused).toMatchObject({ status: 410, body: { removedAt: status?.removed?.configIndex } });
     }
+    const ended = await watchText; // the stream ends within a removal check (1 s) of it learning
+    expect(ended).toContain('event: error');
+    expect(ended).toContain('removed from the cluster');
   });
 
   it('replaces a dead node: kill -9, remove it, add a fresh one started with start-new', async () => {

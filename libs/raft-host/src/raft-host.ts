@@ -179,6 +179,11 @@ export class RaftHost<R> {
     return { ...this.kernel.status(), appliedIndex: this.appliedIndex, failed: this.fatal !== null };
   }
 
+  /** The configuration index this server was removed at, or null (see `RaftKernel.removedAt`). */
+  removedAt(): number | null {
+    return this.kernel.removedAt();
+  }
+
   /** Index of the last entry applied to the local state machine. */
   applied(): number {
     return this.appliedIndex;

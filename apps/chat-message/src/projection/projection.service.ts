@@ -228,7 +228,13 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     const node = this.raft.nextNode();
     this.abort = new AbortController();
     const res = await fetch(`http://${node}/v1/watch?prefix=stream/&fromRevision=${from}`, { signal: this.abort.signal, headers: { accept: 'text/event-stream' } });
-    if (res.status === 410) throw new WatchGoneError();
+    if (res.status === 410) {
+      // Either our revision was compacted away, or (with `removedAt`) that node left the
+      // cluster and another one must serve the watch.
+      const body = (await res.json().catch(() => ({}))) as { removedAt?: unknown };
+      if (body.removedAt !== undefined) throw new Error(`watch on ${node}: the node was removed from the cluster`);
+      throw new WatchGoneError();
+    }
     if (res.status !== 200 || !res.body) throw new Error(`watch on ${node} answered ${res.status}`);
     const reader = res.body.getReader();
     const decoder = new TextDecoder();

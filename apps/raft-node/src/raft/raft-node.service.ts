@@ -91,6 +91,11 @@ export class RaftNodeService implements OnModuleInit, OnApplicationShutdown {
     await this.host.read(consistency, this.env.REQUEST_TIMEOUT_MS);
   }
 
+  /** Set once this node knows it was removed from the cluster (see `RaftKernel.removedAt`). */
+  removedAt(): number | null {
+    return this.host.removedAt();
+  }
+
   status(): ReturnType<RaftHost<KvResult>['status']> {
     return this.host.status();
   }

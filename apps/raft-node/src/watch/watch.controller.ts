@@ -1,11 +1,15 @@
 import { BadRequestException, Controller, Get, GoneException, Query, Req, Res } from '@nestjs/common';
 import { ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RemovedFromClusterError } from '@raft/raft-core';
 import { HistoryCompactedError, type ChangeEvent } from '@raft/raft-kv';
 import { RaftNodeService } from '../raft/raft-node.service';
 
 /** Events buffered for one slow SSE client before it is disconnected. */
 const MAX_BUFFERED_EVENTS = 10_000;
+/** How often an open stream checks whether this node was removed from the cluster. */
+const REMOVAL_CHECK_MS = 1000;
+const KEEPALIVE_EVERY_CHECKS = 15;
 
 @ApiTags('watch')
 @Controller('v1/watch')
@@ -14,13 +18,15 @@ export class WatchController {
 
   /**
    * Server-Sent Events: one `change` event per change under `prefix`, in revision order,
-   * starting after `fromRevision` (default: now). Compacted history answers 410.
+   * starting after `fromRevision` (default: now). Compacted history answers 410. A node
+   * removed from the cluster has no more changes to send: it answers 410 with `removedAt`,
+   * and ends open streams with an `error` event once it learns of its removal.
    */
   @Get()
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'prefix', required: false })
   @ApiQuery({ name: 'fromRevision', required: false, type: Number })
-  @ApiResponse({ status: 410, description: 'fromRevision is older than the retained history' })
+  @ApiResponse({ status: 410, description: 'fromRevision is older than the retained history, or (with `removedAt`) this node was removed from the cluster' })
   watch(
     @Query('prefix') prefix: string | undefined,
     @Query('fromRevision') from: string | undefined,
@@ -28,6 +34,8 @@ export class WatchController {
     @Res() reply: { raw: ServerResponse; hijack(): void },
   ): void {
     if (from !== undefined && !/^\d+$/.test(from)) throw new BadRequestException('fromRevision must be a non-negative integer');
+    const removedAt = this.node.removedAt();
+    if (removedAt !== null) throw new RemovedFromClusterError(removedAt);
     // SSE is written on the raw Node response: the framework must not also answer.
     const req = request.raw;
     const res = reply.raw;
@@ -70,9 +78,21 @@ export class WatchController {
     started = true;
     res.write(`: watching ${JSON.stringify(prefix ?? '')} from revision ${fromRevision}\n\n`);
     flush();
-    const keepalive = setInterval(() => res.write(': keepalive\n\n'), 15_000);
+    let checks = 0;
+    const timer = setInterval(() => {
+      const removed = this.node.removedAt();
+      if (removed !== null) {
+        // Its history stops here for good; the client must continue on a member.
+        res.write(`event: error\ndata: ${JSON.stringify({ error: new RemovedFromClusterError(removed).message, removedAt: removed })}\n\n`);
+        clearInterval(timer);
+        unsubscribe();
+        res.end();
+      } else if (++checks % KEEPALIVE_EVERY_CHECKS === 0) {
+        res.write(': keepalive\n\n');
+      }
+    }, REMOVAL_CHECK_MS);
     req.on('close', () => {
-      clearInterval(keepalive);
+      clearInterval(timer);
       unsubscribe();
     });
   }
