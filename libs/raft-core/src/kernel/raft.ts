@@ -88,7 +88,10 @@ export class RaftKernel {
   /** Configuration history: `configs[k]` took effect at `configIndexes[k]`. The last is current. */
   private configs: ConfigState[] = [];
   private configIndexes: number[] = [];
-  /** Set when a member said its committed configuration at this index leaves us out. */
+  /**
+   * Set once we know a committed configuration (in force at this index) leaves us out: a
+   * member told us, or it is in our own log.
+   */
   private removed: { readonly configIndex: number } | null = null;
 
   // Timers, in ticks.
@@ -482,8 +485,9 @@ export class RaftKernel {
   }
 
   /**
-   * The index of the committed configuration a member said leaves this server out, or null
-   * while it is (as far as it knows) a member. Cheaper than `status().removed`.
+   * The index at which a committed configuration that leaves this server out is in force (a
+   * member said so, or this server's own log holds it), or null while it is, as far as it
+   * knows, a member. Cheaper than `status().removed`.
    */
   removedAt(): number | null {
     return this.removed?.configIndex ?? null;

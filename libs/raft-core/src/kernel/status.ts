@@ -41,6 +41,6 @@ export interface RaftStatus {
   readonly membership: import('./membership').MembershipStatus | null;
   /** Whether a configuration change is in flight (joint config or uncommitted config entry). */
   readonly configChangeInProgress: boolean;
-  /** Set once a member said a committed configuration (at this index) leaves this server out. */
+  /** Set once this server knows a committed configuration (in force at this index) leaves it out. */
   readonly removed: { readonly configIndex: number } | null;
 }
