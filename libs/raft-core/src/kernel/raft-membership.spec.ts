@@ -95,20 +95,37 @@ describe('§6 membership changes: learners, catch-up, joint consensus', () => {
     expect(c.node('n1').status()).toMatchObject({ role: 'leader', term: removal.term });
   });
 
-  it('a member never takes a notice from a server whose configuration is older than its own', () => {
+  it('a server not yet told a voter was added still votes for it, and the voter ignores its notice', () => {
     const c = new TestCluster({ ids: ['n1', 'n2', 'n3', 'n4'], config: three, joiners: ['n4'], preVote: true, checkQuorum: true });
     c.elect('n1');
     c.isolate('n3'); // n3 will not see n4 join
     c.node('n1').changeMembership({ kind: 'add-voter', id: 'n4' });
     settle(c, 30);
-    expect(c.node('n4').status().config.voters).toContain('n4');
-    // n3's newest configuration (the first one) is committed and leaves n4 out: it answers
-    // n4 with a notice, which n4 must ignore (its own configuration is newer).
-    c.node('n3').step({ type: 'vote', from: 'n4', to: 'n3', term: 99, pre: true, lastLogIndex: 1, lastLogTerm: 1, transfer: false });
-    const notices = c.node('n3').ready().messages.filter((m) => m.type === 'removed');
+    const n4 = c.node('n4').status();
+    expect(n4.config.voters).toContain('n4');
+    // n3's newest configuration (the first one) is committed and leaves n4 out. With n1 and
+    // n2 down, n4 could only win with n3's vote: n3 must still grant it (n4's log is ahead)
+    // as well as send its notice, which n4 must ignore (its own configuration is newer).
+    const lastLogTerm = c.node('n4').termAt(n4.lastIndex)!;
+    c.node('n3').step({ type: 'vote', from: 'n4', to: 'n3', term: n4.term + 1, pre: true, lastLogIndex: n4.lastIndex, lastLogTerm, transfer: false });
+    const replies = c.node('n3').ready().messages;
+    expect(replies.filter((m) => m.type === 'voteResp')).toEqual([expect.objectContaining({ to: 'n4', pre: true, granted: true })]);
+    const notices = replies.filter((m) => m.type === 'removed');
     expect(notices).toHaveLength(1);
     c.node('n4').step(notices[0]!);
     expect(c.node('n4').status().removed).toBeNull();
+  });
+
+  it('a connected follower removed by joint consensus is told by the leader when C(new) commits', () => {
+    const c = new TestCluster({ ids: ['n1', 'n2', 'n3', 'n4'], preVote: true, checkQuorum: true });
+    c.elect('n1');
+    c.node('n1').changeMembership({ kind: 'remove', id: 'n3' });
+    settle(c, 10);
+    // n3 may well hold C(new) (it was sent before the leader stopped replicating to it), but
+    // not know it committed; no voter of C(new), it never campaigns to be told otherwise.
+    expect(c.node('n3').status().removed).toEqual({ configIndex: c.node('n1').status().commit });
+    expect(() => c.node('n3').propose(cmd('x'))).toThrow(RemovedFromClusterError);
+    for (const id of ['n1', 'n2', 'n4']) expect(c.node(id).status().removed).toBeNull();
   });
 
   it('a server told it was removed takes part again once a newer configuration adds it back', () => {

@@ -93,6 +93,8 @@ export class RaftKernel {
    * member told us, or it is in our own log.
    */
   private removed: { readonly configIndex: number } | null = null;
+  /** The newest committed configuration whose removed servers this leader told. */
+  private removalNoticesSentFor = 0;
 
   // Timers, in ticks.
   private now = 0;
@@ -178,7 +180,10 @@ export class RaftKernel {
     if (m.type === 'removed') return this.handleRemoved(m);
     if ((m.type === 'vote' || m.type === 'propose' || m.type === 'readIndex') && this.surelyOutside(m.from)) {
       this.send<RemovedNotice>({ type: 'removed', from: this.id, to: m.from, term: this.term, configIndex: this.latestConfigIndex() });
-      return;
+      // A vote request is still answered as before: its sender may be a voter added by a
+      // configuration we have not received yet (it ignores the notice), and an election
+      // may need our vote — refusing it could leave a majority of live servers leaderless.
+      if (m.type !== 'vote') return;
     }
     if (m.term > this.term) {
       if (m.type === 'vote' && !m.transfer && this.inLease()) {
@@ -1158,6 +1163,7 @@ export class RaftKernel {
         this.finishMembership('done', null);
       }
     }
+    this.noticeRemovedServers(lastConfigIndex);
     if (!isVoter(c, this.id)) {
       // §6: a leader that is not part of C(new) steps down once C(new) is committed. Hand
       // over to the most up-to-date voter right away rather than waiting for a timeout.
@@ -1167,6 +1173,24 @@ export class RaftKernel {
       this.becomeFollower(this.term, null);
       // Removed altogether (not demoted): we know first-hand, having committed it.
       this.noticeOwnRemoval();
+    }
+  }
+
+  /**
+   * Tells the servers the committed configuration at `index` removed that they were removed.
+   * They stopped receiving anything when it was appended, usually before they could learn
+   * it was committed — and one that received it is no voter of it, so it never campaigns
+   * and is never told in answer to a vote request. Sent once per configuration per leader;
+   * a lost notice is made good when the server next forwards a request.
+   */
+  private noticeRemovedServers(index: number): void {
+    if (index <= this.removalNoticesSentFor) return;
+    this.removalNoticesSentFor = index;
+    const previous = this.configs.length > 1 ? this.configs[this.configs.length - 2]! : null;
+    if (previous === null) return;
+    const c = this.config();
+    for (const id of allMembers(previous)) {
+      if (id !== this.id && !isMember(c, id)) this.send<RemovedNotice>({ type: 'removed', from: this.id, to: id, term: this.term, configIndex: index });
     }
   }
 
