@@ -35,9 +35,10 @@ export interface HttpResult {
 /**
  * Test port ranges, disjoint and below Linux's ephemeral range (32768+, where outgoing
  * connections take their local ports): cluster-testing 10000-19999, chat-message-e2e
- * 20000-23599, etcd-harness spec 24790-24900, chaos spec 25000-32199.
+ * 20000-23599, etcd-harness spec 24790-24900, chaos spec 25000-32199. Here: 33 blocks of
+ * 300 ports (exported for the harness's own test).
  */
-const PORT_BLOCKS = 33;
+export const PORT_BLOCKS = 33;
 const blockPort = (block: number): number => 10000 + (block % PORT_BLOCKS) * 300;
 let portCursor = process.pid % PORT_BLOCKS;
 

@@ -11,6 +11,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measureAllocatedBytes } from './alloc-sampler';
 import { BenchCluster, type BenchCounts, type BenchRunOptions } from './bench-cluster';
+import { argValue } from './cli-arg';
 
 interface Row {
   readonly batch: number;
@@ -22,8 +23,7 @@ interface Row {
 }
 
 function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  return Number(argValue(name, String(fallback)));
 }
 
 function options(entries: number, batch: number): BenchRunOptions {

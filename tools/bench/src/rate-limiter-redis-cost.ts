@@ -35,6 +35,11 @@ async function main(): Promise<void> {
   const options = { redis, prefix };
   const rows: [string, (key: string) => Promise<unknown>][] = [];
   const add = (name: string, call: (key: string) => Promise<unknown>) => rows.push([name, call]);
+  // Baselines: what any script call costs, and what reading the server clock adds to it.
+  const empty = (await redis.script('LOAD', 'return {1}')) as string;
+  add('baseline: empty script', (k) => redis.evalsha(empty, 1, `${prefix}:${k}`));
+  const clock = (await redis.script('LOAD', "local t = redis.call('TIME') return {tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)}")) as string;
+  add("baseline: redis.call('TIME') only", (k) => redis.evalsha(clock, 1, `${prefix}:${k}`));
   const tb = new RedisTokenBucket({ capacity: BIG, refillTokens: 1, refillIntervalMs: 1000 }, options);
   add('token bucket', (k) => tb.tryAcquire(k));
   const gcra = new RedisLeakyBucketMeter({ capacity: BIG, leakTokens: 1, leakIntervalMs: 1000 }, options);

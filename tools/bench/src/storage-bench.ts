@@ -13,6 +13,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runRaw, runRawAsync, type RawResult } from './storage-raw';
 import { runAppend, type AppendResult } from './storage-workload';
+import { argValue } from './cli-arg';
 
 interface Row {
   readonly fs: AppendResult;
@@ -20,10 +21,6 @@ interface Row {
   readonly rawAsync: RawResult;
 }
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return (i >= 0 ? process.argv[i + 1] : undefined) ?? fallback;
-}
 
 /** Slices per row: FileStorage and the raw loop alternate, so disk noise hits both alike. */
 const ROUNDS = 6;
@@ -47,8 +44,8 @@ function table(rows: readonly Row[]): string {
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(arg('seconds', '3'));
-  const base = mkdtempSync(join(arg('dir', tmpdir()), 'storage-bench-'));
+  const seconds = Number(argValue('seconds', '3'));
+  const base = mkdtempSync(join(argValue('dir', tmpdir()), 'storage-bench-'));
   const rows: Row[] = [];
   try {
     for (const entrySize of [100, 4096]) {
@@ -78,8 +75,8 @@ async function main(): Promise<void> {
     '# Storage benchmark',
     '',
     `- machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`,
-    `- disk: the filesystem holding \`${arg('dir', tmpdir())}\``,
-    `- command: \`npx nx run bench:storage -- --seconds ${seconds}${process.argv.includes('--dir') ? ` --dir ${arg('dir', '')}` : ''}\``,
+    `- disk: the filesystem holding \`${argValue('dir', tmpdir())}\``,
+    `- command: \`npx nx run bench:storage -- --seconds ${seconds}${process.argv.includes('--dir') ? ` --dir ${argValue('dir', '')}` : ''}\``,
     `- date: ${new Date().toISOString()}`,
     `- FileStorage: default 64 MiB segments, single-entry \`save(null, [entry])\` calls; each proposer awaits`,
     `  its save before the next; ${seconds} s per row after 20 warm-up saves. Time to durable = save called →`,

@@ -6,15 +6,12 @@ import { closeSync, constants, fdatasync, fdatasyncSync, mkdtempSync, openSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { argValue } from './cli-arg';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
-};
-const bytes = Number(arg('bytes', '131417'));
-const seconds = Number(arg('seconds', '3'));
+const bytes = Number(argValue('bytes', '131417'));
+const seconds = Number(argValue('seconds', '3'));
 if (!(Number.isInteger(bytes) && bytes > 0) || !(seconds > 0)) throw new Error('--bytes must be a positive integer and --seconds positive');
-const dir = mkdtempSync(join(arg('dir', tmpdir()), 'write-modes-'));
+const dir = mkdtempSync(join(argValue('dir', tmpdir()), 'write-modes-'));
 const buf = Buffer.alloc(bytes, 120);
 const writeAsync = promisify(write);
 const fdatasyncAsync = promisify(fdatasync);

@@ -10,7 +10,7 @@ class ConfigView {
 }
 
 class RemovedView {
-  @ApiProperty({ description: 'Index of the committed configuration entry that removed this node.' }) configIndex!: number;
+  @ApiProperty({ description: 'Log index at which a committed configuration that leaves this node out is in force.' }) configIndex!: number;
 }
 
 export class StatusResponse {
@@ -24,7 +24,7 @@ export class StatusResponse {
   @ApiProperty({
     nullable: true,
     type: RemovedView,
-    description: 'Set when a member said a committed configuration leaves this node out: it answers client requests with 410.',
+    description: 'Set once this node knows a committed configuration leaves it out (a member told it, or its own log holds it): it answers client requests with 410.',
   })
   removed!: RemovedView | null;
 }
