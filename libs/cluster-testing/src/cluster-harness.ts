@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -82,6 +82,18 @@ export class ClusterHarness {
     while (!/cluster of \d+ nodes is up/.test(this.output)) {
       if (Date.now() > deadline || this.supervisor.exitCode !== null) throw new Error(`cluster did not start:\n${this.output}`);
       await sleep(100);
+    }
+    // The CLI reports "up" once a leader exists, even if a node is still booting (or failed):
+    // on a loaded machine a test would then meet a node that refuses connections.
+    const ready = Date.now() + 60_000;
+    for (const id of this.ids()) {
+      while ((await this.status(id)) === null) {
+        if (Date.now() > ready) {
+          const log = join(this.dataDir, `${id}.log`);
+          throw new Error(`${id} does not answer:\n${this.output}\n${existsSync(log) ? readFileSync(log, 'utf8').slice(-3000) : '(no log)'}`);
+        }
+        await sleep(100);
+      }
     }
     await this.waitForLeader();
   }
