@@ -10,7 +10,7 @@ describe('raft-node client API contract and input handling', () => {
     expect((await c.request('n1', 'PUT', '/v1/kv/a', { value: '1' })).body).toEqual({ revision: expect.any(Number) });
     const p2 = await c.request('n1', 'PUT', '/v1/kv/a', { value: '2' });
     expect(p2.body).toEqual({ revision: expect.any(Number), prev: '1' });
-    expect(await c.request('n3', 'GET', '/v1/kv/a?consistency=lease')).toMatchObject({ status: 200, body: { value: '2', revision: p2.body['revision'] } });
+    expect(await c.getRetrying('n3', '/v1/kv/a?consistency=lease')).toMatchObject({ status: 200, body: { value: '2', revision: p2.body['revision'] } });
     // Serializable reads are local and may be stale: the node that took the write applied it
     // before answering; another follower gets it with the leader's next commit message.
     expect(await c.request('n1', 'GET', '/v1/kv/a?consistency=serializable')).toMatchObject({ status: 200, body: { value: '2' } });
@@ -37,7 +37,7 @@ describe('raft-node client API contract and input handling', () => {
     const again = await c.request('n2', 'POST', '/v1/kv/dup/incr', body);
     expect(first.body).toEqual({ value: 10, revision: expect.any(Number) });
     expect(again.body).toEqual(first.body);
-    expect((await c.request('n3', 'GET', '/v1/kv/dup')).body['value']).toBe('10');
+    expect((await c.getRetrying('n3', '/v1/kv/dup')).body['value']).toBe('10');
   });
 
   it('bad client input gets a 4xx JSON error naming the problem, and loses nothing', async () => {

@@ -159,6 +159,19 @@ export class ClusterHarness {
     }
   }
 
+  /**
+   * A GET that retries `503` answers (no leader known at that moment, e.g. during an election
+   * on a loaded machine) until another status or `ms` passes, as the API asks clients to.
+   */
+  async getRetrying(id: string, path: string, ms = 15_000): Promise<HttpResult> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const r = await this.request(id, 'GET', path);
+      if (r.status !== 503 || Date.now() > deadline) return r;
+      await sleep(100);
+    }
+  }
+
   /** Waits until the given nodes agree on one leader; returns its id. */
   async waitForLeader(among: string[] = this.ids(), ms = 30_000): Promise<string> {
     const deadline = Date.now() + ms;
