@@ -65,4 +65,23 @@ describe('raft-node client API contract and input handling', () => {
     expect(w).toBeGreaterThan(0);
     expect((await c.request('n1', 'GET', '/v1/kv/after-junk')).body['value']).toBe('ok');
   });
+
+  it('/health reports the node up with its leader, and /metrics counts requests, peer traffic and the rejected junk connections', async () => {
+    const health = await c.request('n2', 'GET', '/health');
+    expect(health).toMatchObject({ status: 200, body: { status: 'ok', info: { raft: { status: 'up', leaderId: expect.any(String) } } } });
+    await c.request('n1', 'PUT', '/v1/kv/metered', { value: 'v' });
+    await c.request('n1', 'GET', '/v1/kv/metered?consistency=sometimes');
+    const text = String((await c.request('n1', 'GET', '/metrics')).body['raw']);
+    const lines = text.split('\n');
+    const value = (series: string): number => Number(lines.find((l) => l.startsWith(`${series} `))?.slice(series.length + 1) ?? NaN);
+    expect(value('raft_http_requests_total{route="/v1/kv/:key",status="200"}')).toBeGreaterThanOrEqual(1);
+    expect(value('raft_http_requests_total{route="/v1/kv/:key",status="400"}')).toBeGreaterThanOrEqual(1);
+    // The previous test sent three junk streams to n1's peer port.
+    expect(value('raft_transport_rejected_connections_total')).toBeGreaterThanOrEqual(3);
+    for (const peer of ['n2', 'n3']) {
+      expect(value(`raft_peer_connected{peer="${peer}"}`)).toBe(1);
+      expect(value(`raft_peer_sent_messages_total{peer="${peer}"}`)).toBeGreaterThan(0);
+    }
+    expect(value('raft_transport_received_messages_total')).toBeGreaterThan(0);
+  });
 });

@@ -6,6 +6,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { JsonExceptionFilter } from './common/http-exception.filter';
 import { ConfigError, validateNodeEnv } from './config/node-config';
+import { countHttpRequests } from './metrics/http-metrics';
+import { NodeMetrics } from './metrics/node-metrics';
 
 async function bootstrap(): Promise<void> {
   let env;
@@ -24,6 +26,9 @@ async function bootstrap(): Promise<void> {
   const adapter = new FastifyAdapter({ bodyLimit: env.MAX_VALUE_BYTES * 2 + 64 * 1024 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  // Before listen(): that is when Nest registers the routes, and a hook added later would
+  // not see them.
+  countHttpRequests(app.getHttpAdapter().getInstance(), app.get(NodeMetrics).httpRequests);
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidUnknownValues: true }));
   app.useGlobalFilters(new JsonExceptionFilter());
   app.enableShutdownHooks();

@@ -2,6 +2,8 @@ import { Injectable, type LoggerService } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RaftStatus } from '@raft/raft-core';
 import type { HostObserver } from '@raft/raft-host';
+import type { PeerTransportStats } from '@raft/raft-transport';
+import { registerTransportMetrics } from './transport-metrics';
 
 const ROLES = ['follower', 'precandidate', 'candidate', 'leader'] as const;
 
@@ -12,7 +14,7 @@ export class NodeMetrics {
   readonly proposals = new Counter({ name: 'raft_proposals_total', help: 'Commands proposed through this node', registers: [this.registry] });
   readonly httpRequests = new Counter({
     name: 'raft_http_requests_total',
-    help: 'Client API requests by route and status',
+    help: 'HTTP requests answered, by route template and status (see countHttpRequests)',
     labelNames: ['route', 'status'],
     registers: [this.registry],
   });
@@ -30,6 +32,7 @@ export class NodeMetrics {
   });
   readonly snapshotSeconds = new Histogram({ name: 'raft_snapshot_seconds', help: 'Time to write a snapshot', registers: [this.registry] });
   private status: (() => RaftStatus & { appliedIndex: number }) | null = null;
+  private transport: (() => PeerTransportStats) | null = null;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -85,10 +88,13 @@ export class NodeMetrics {
         for (const [peer, p] of Object.entries(s.progress)) this.set({ peer }, Math.max(0, s.lastIndex - p.match));
       },
     });
+    registerTransportMetrics(this.registry, () => this.transport?.() ?? null);
   }
 
-  bindStatus(status: () => RaftStatus & { appliedIndex: number }, _peers: () => unknown): void {
+  /** Connects the scrape-time gauges to the running node (until then they report nothing). */
+  bindStatus(status: () => RaftStatus & { appliedIndex: number }, transport: () => PeerTransportStats): void {
     this.status = status;
+    this.transport = transport;
   }
 
   /** Host hooks feeding the histograms and logs. */

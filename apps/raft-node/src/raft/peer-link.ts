@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Message } from '@raft/raft-core';
-import { PeerTransport } from '@raft/raft-transport';
+import { PeerTransport, type PeerTransportStats } from '@raft/raft-transport';
 import type { NodeEnv, PeerAddress } from '../config/node-config';
 import type { AddressListener, MemberAddress } from './address-book';
 
@@ -8,7 +8,7 @@ import type { AddressListener, MemberAddress } from './address-book';
 export interface PeerLink extends AddressListener {
   send(messages: readonly Message[]): void;
   onMessages(handler: (messages: Message[]) => void): void;
-  stats(): unknown;
+  stats(): PeerTransportStats;
   stop(): Promise<void>;
 }
 

@@ -120,8 +120,4 @@ export class RaftNodeService implements OnModuleInit, OnApplicationShutdown {
   transferLeadership(to: NodeId): void {
     this.host.transferLeadership(to);
   }
-
-  peerStats(): unknown {
-    return this.link.stats();
-  }
 }

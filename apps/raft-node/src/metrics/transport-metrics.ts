@@ -1,0 +1,108 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { PeerLinkStats, PeerTransportStats } from '@raft/raft-transport';
+
+type PeerCounterField = 'sentFrames' | 'sentMessages' | 'sentBytes' | 'dropped' | 'reconnects';
+type ServerCounterField = 'receivedFrames' | 'receivedMessages' | 'receivedBytes' | 'rejectedConnections';
+
+const PEER_COUNTERS: readonly (readonly [string, string, PeerCounterField])[] = [
+  ['raft_peer_sent_frames_total', 'Frames written to each peer', 'sentFrames'],
+  ['raft_peer_sent_messages_total', 'Raft messages sent to each peer', 'sentMessages'],
+  ['raft_peer_sent_bytes_total', 'Wire bytes sent to each peer (frame headers included)', 'sentBytes'],
+  ['raft_peer_dropped_messages_total', 'Messages to each peer dropped because its queue was full or a message did not fit a frame', 'dropped'],
+  ['raft_peer_reconnects_total', 'Connections to each peer established after the first', 'reconnects'],
+];
+
+const SERVER_COUNTERS: readonly (readonly [string, string, ServerCounterField])[] = [
+  ['raft_transport_received_frames_total', 'Frames received from peers', 'receivedFrames'],
+  ['raft_transport_received_messages_total', 'Raft messages received from peers', 'receivedMessages'],
+  ['raft_transport_received_bytes_total', 'Wire bytes received from peers', 'receivedBytes'],
+  ['raft_transport_rejected_connections_total', 'Inbound connections closed for a protocol fault (bad frame, wrong cluster, oversized frame)', 'rejectedConnections'],
+];
+
+/**
+ * Registers the peer transport's metrics. The transport keeps its own cumulative counts
+ * (it is a library and knows nothing of Prometheus); they are read at scrape time, so the
+ * hot send path pays nothing for them. A peer whose address changes gets a new connection
+ * and its counts restart from zero, which Prometheus reads as a counter reset.
+ */
+export function registerTransportMetrics(registry: Registry, stats: () => PeerTransportStats | null): void {
+  // Each collector takes its own snapshot: a few small objects per scrape.
+  const current = stats;
+  new Gauge({
+    name: 'raft_peer_connected',
+    help: '1 while the outbound connection to the peer is up (handshake done)',
+    labelNames: ['peer'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [peer, link] of peersOf(current())) this.set({ peer }, link.connected ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'raft_peer_queued_messages',
+    help: 'Messages waiting in the bounded send queue of each peer',
+    labelNames: ['peer'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [peer, link] of peersOf(current())) this.set({ peer }, link.queuedMessages);
+    },
+  });
+  new Gauge({
+    name: 'raft_peer_queued_bytes',
+    help: 'Bytes waiting in the bounded send queue of each peer',
+    labelNames: ['peer'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [peer, link] of peersOf(current())) this.set({ peer }, link.queuedBytes);
+    },
+  });
+  for (const [name, help, field] of PEER_COUNTERS) {
+    new Counter({
+      name,
+      help,
+      labelNames: ['peer'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [peer, link] of peersOf(current())) this.inc({ peer }, link[field]);
+      },
+    });
+  }
+  new Gauge({
+    name: 'raft_transport_inbound_connections',
+    help: 'Inbound peer connections currently open',
+    registers: [registry],
+    collect() {
+      const s = current();
+      if (s) this.set(s.server.connections);
+    },
+  });
+  for (const [name, help, field] of SERVER_COUNTERS) {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const s = current();
+        this.reset();
+        if (s) this.inc(s.server[field]);
+      },
+    });
+  }
+  new Counter({
+    name: 'raft_transport_unroutable_messages_total',
+    help: 'Messages addressed to a server that is not a known peer (or sent after stop)',
+    registers: [registry],
+    collect() {
+      const s = current();
+      this.reset();
+      if (s) this.inc(s.unroutable);
+    },
+  });
+}
+
+function peersOf(stats: PeerTransportStats | null): [string, PeerLinkStats][] {
+  return stats ? Object.entries(stats.peers) : [];
+}
