@@ -1,10 +1,11 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { CompiledValidationPipe } from '@raft/nest-validation';
 import { JsonErrorFilter } from './common/json-error.filter';
 
 /** Pipes, error shape and OpenAPI (/docs): shared by main.ts and the tests. */
 export function configureApp(app: INestApplication): void {
-  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidUnknownValues: true }));
+  app.useGlobalPipes(new CompiledValidationPipe());
   app.useGlobalFilters(new JsonErrorFilter());
   const doc = new DocumentBuilder()
     .setTitle('raft-ts admin gateway')

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { CompiledValidationPipe } from '@raft/nest-validation';
 import { json } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -37,7 +37,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   // Bodies are small: the largest legal message plus JSON overhead.
   app.use(json({ limit: env.MAX_BODY_BYTES * 6 + 16 * 1024 }));
-  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidUnknownValues: true }));
+  app.useGlobalPipes(new CompiledValidationPipe());
   app.useGlobalFilters(new JsonExceptionFilter());
   app.useWebSocketAdapter(new ChatWsAdapter(app, env.WS_MAX_PAYLOAD_BYTES));
   app.enableShutdownHooks();

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { CompiledValidationPipe } from '@raft/nest-validation';
 import { Logger } from 'nestjs-pino';
 import { JsonExceptionFilter } from './common/http-exception.filter';
 import { ConfigError, validateNodeEnv } from './config/node-config';
@@ -29,7 +29,7 @@ async function bootstrap(): Promise<void> {
   // Before listen(): that is when Nest registers the routes, and a hook added later would
   // not see them.
   countHttpRequests(app.getHttpAdapter().getInstance(), app.get(NodeMetrics).httpRequests);
-  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidUnknownValues: true }));
+  app.useGlobalPipes(new CompiledValidationPipe());
   app.useGlobalFilters(new JsonExceptionFilter());
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()
