@@ -2,7 +2,8 @@
  * raft-ts vs etcd 3.4 on the same machine with the same closed-loop HTTP load generator:
  * 256-byte puts at 1/16/64/256 clients and linearizable gets, clients spread over the three
  * nodes of each cluster. Usage: npx nx run bench:kv [-- --seconds 10] [--clients 1,16]
- * (`--clients` picks the put points; gets run at 16 and 64 clients unless it is given).
+ * [--warm-up 30] (`--clients` picks the put points; gets run at 16 and 64 clients unless it
+ * is given; `--warm-up` is the seconds of 16-client puts each system gets first).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -22,9 +23,12 @@ if (chosenClients?.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`
 const clientCounts = chosenClients ?? [1, 16, 64, 256];
 const getClientCounts = chosenClients ? [] : [16, 64];
 const value = 'v'.repeat(256);
-// Both systems get the same warm-up; Node needs a few seconds of load before its JIT has
-// compiled the hot paths (measured: the first 8 s after start ran ~30% slower).
-const WARM_UP_SECONDS = 5;
+// Both systems get the same warm-up at 16 clients before their first point. A fresh Node
+// cluster takes tens of seconds of load to settle on this VM (JIT tiers, heap sizing): three
+// consecutive 15 s runs of 16 clients on a fresh cluster spent 1,047, 659 and 623 µs of node
+// CPU per put (BENCHMARKS.md). etcd, compiled ahead of time, needs none, and loses nothing.
+const warmUpSeconds = Number(flag('--warm-up') ?? 30);
+if (!Number.isFinite(warmUpSeconds) || warmUpSeconds < 0) throw new Error(`--warm-up must be a number of seconds, got ${flag('--warm-up')}`);
 
 async function startOurs(dir: string, basePort: number): Promise<ChildProcess> {
   const sup = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'tools/cluster/src/main.ts'), 'up', '--nodes', '3', '--base-port', String(basePort), '--data-dir', dir, '--no-services'], {
@@ -66,20 +70,20 @@ function etcd(cluster: EtcdCluster): System {
   };
 }
 
-async function measure(sys: System): Promise<{ puts: LoadResult[]; gets: LoadResult[] }> {
-  const puts: LoadResult[] = [];
-  for (const c of clientCounts) {
-    const r = await runLoad(c, seconds, (cl, i) => sys.put(cl, i));
-    puts.push(r);
-    console.log(`${sys.name} put  c=${c}: ${r.throughput.toFixed(0)}/s p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(2)} p999 ${r.p999.toFixed(2)} ms (errors ${r.errors})`);
-  }
-  const gets: LoadResult[] = [];
-  for (const c of getClientCounts) {
-    const r = await runLoad(c, seconds, (cl, i) => sys.get(cl, i));
-    gets.push(r);
-    console.log(`${sys.name} get  c=${c}: ${r.throughput.toFixed(0)}/s p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(2)} p999 ${r.p999.toFixed(2)} ms (errors ${r.errors})`);
-  }
-  return { puts, gets };
+/**
+ * A pause after each point, so that what a system does once its load stops (a snapshot
+ * being written, compaction, garbage collection) is not charged to the other system's point.
+ */
+const SETTLE_MS = 3000;
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+
+type Point = { readonly kind: 'put' | 'get'; readonly clients: number };
+
+/** Runs one point; prints and returns its result. */
+async function measurePoint(sys: System, point: Point): Promise<LoadResult> {
+  const r = await runLoad(point.clients, seconds, (cl, i) => (point.kind === 'put' ? sys.put(cl, i) : sys.get(cl, i)));
+  console.log(`${sys.name} ${point.kind}  c=${point.clients}: ${r.throughput.toFixed(0)}/s p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(2)} p999 ${r.p999.toFixed(2)} ms (errors ${r.errors})`);
+  return r;
 }
 
 function table(title: string, a: LoadResult[], b: LoadResult[]): string {
@@ -93,30 +97,37 @@ function table(title: string, a: LoadResult[], b: LoadResult[]): string {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kv-bench-'));
   const basePort = 9100;
+  // Both clusters run side by side and the points alternate between them (ours, then etcd,
+  // at each point), so a slow spell of this shared VM lands on both systems rather than on
+  // whichever happened to run then. The idle cluster only exchanges heartbeats.
   const sup = await startOurs(join(dir, 'ours'), basePort);
-  let oursResult;
+  const cluster = new EtcdCluster(join(dir, 'etcd'));
+  const points: Point[] = [...clientCounts.map((clients) => ({ kind: 'put' as const, clients })), ...getClientCounts.map((clients) => ({ kind: 'get' as const, clients }))];
+  const results = { ours: [] as LoadResult[], etcd: [] as LoadResult[] };
   try {
-    await runLoad(16, WARM_UP_SECONDS, (c, i) => ours(basePort).put(c, i));
-    oursResult = await measure(ours(basePort));
+    await cluster.startAll();
+    const systems = { ours: ours(basePort), etcd: etcd(cluster) };
+    for (const sys of [systems.ours, systems.etcd]) await runLoad(16, warmUpSeconds, (c, i) => sys.put(c, i));
+    for (const point of points) {
+      results.ours.push(await measurePoint(systems.ours, point));
+      await settle();
+      results.etcd.push(await measurePoint(systems.etcd, point));
+      await settle();
+    }
   } finally {
+    cluster.stopAll();
     sup.kill('SIGTERM');
     await new Promise((r) => sup.once('exit', r));
   }
-  const cluster = new EtcdCluster(join(dir, 'etcd'));
-  await cluster.startAll();
-  let etcdResult;
-  try {
-    await runLoad(16, WARM_UP_SECONDS, (c, i) => etcd(cluster).put(c, i));
-    etcdResult = await measure(etcd(cluster));
-  } finally {
-    cluster.stopAll();
-  }
+  const ofKind = (rs: LoadResult[], kind: Point['kind']): LoadResult[] => rs.filter((_, i) => points[i]!.kind === kind);
+  const oursResult = { puts: ofKind(results.ours, 'put'), gets: ofKind(results.ours, 'get') };
+  const etcdResult = { puts: ofKind(results.etcd, 'put'), gets: ofKind(results.etcd, 'get') };
   rmSync(dir, { recursive: true, force: true });
   const md = [
     '# KV benchmark: raft-ts vs etcd 3.4',
     '',
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Command: \`npx nx run bench:kv -- --seconds ${seconds}${chosenClients ? ` --clients ${chosenClients.join(',')}` : ''}\`.`,
-    `Workload: closed-loop HTTP clients spread over the 3 nodes of each cluster; puts of 256-byte values, linearizable gets; ${seconds} s per point; load generator in the same machine.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Command: \`npx nx run bench:kv -- --seconds ${seconds}${chosenClients ? ` --clients ${chosenClients.join(',')}` : ''}${warmUpSeconds !== 30 ? ` --warm-up ${warmUpSeconds}` : ''}\`.`,
+    `Workload: closed-loop HTTP clients spread over the 3 nodes of each cluster; puts of 256-byte values, linearizable gets; ${seconds} s per point, the two systems alternating point by point (both clusters up, 3 s of quiet after each point), after ${warmUpSeconds} s of 16-client puts for each; load generator in the same machine.`,
     '',
     table('Puts', oursResult.puts, etcdResult.puts),
     table('Linearizable gets', oursResult.gets, etcdResult.gets),

@@ -25,16 +25,16 @@ async function status(port: number): Promise<{ leaderId: string | null; commitIn
   return (await r.json()) as { leaderId: string | null; commitIndex: number };
 }
 
-/** User + system CPU of the processes, in clock ticks (1/100 s on Linux). */
-function cpuTicks(pids: readonly number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
+/** User + system CPU of each process, in clock ticks (1/100 s on Linux). */
+function cpuTicks(pids: readonly number[]): number[] {
+  return pids.map((pid) => {
     // Fields 14 and 15 (utime, stime) follow the parenthesised command name.
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return ticks;
+    return Number(fields[11]) + Number(fields[12]);
+  });
 }
+
+const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
 
 async function scavenges(port: number): Promise<{ count: number; seconds: number }> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -75,16 +75,19 @@ async function main(): Promise<void> {
   // The middle of the run: after warm-up, before the clients stop.
   await new Promise((resolve) => setTimeout(resolve, (seconds * 1000) / 3));
   const window = seconds / 3;
-  const [c0, t0] = [(await status(leader.httpPort)).commitIndex, cpuTicks(nodes.map((n) => n.pid))];
+  const [c0, t0, g0] = [(await status(leader.httpPort)).commitIndex, cpuTicks(nodes.map((n) => n.pid)), process.cpuUsage()];
   const profiles = heap ? Promise.all([sampleAllocations(inspectorUrl(leader), window), sampleAllocations(inspectorUrl(follower), window)]) : null;
   await new Promise((resolve) => setTimeout(resolve, window * 1000));
-  const [c1, t1] = [(await status(leader.httpPort)).commitIndex, cpuTicks(nodes.map((n) => n.pid))];
+  const [c1, t1, g1] = [(await status(leader.httpPort)).commitIndex, cpuTicks(nodes.map((n) => n.pid)), process.cpuUsage(g0)];
   const sampled = await profiles;
   const r = await load;
 
   const commits = c1 - c0;
   console.log(`${clients} clients${only ? ` (all to the ${only})` : ''}, ${seconds} s: ${r.throughput.toFixed(0)} puts/s, p50 ${r.p50.toFixed(2)} / p99 ${r.p99.toFixed(2)} / p999 ${r.p999.toFixed(2)} ms, ${r.errors} errors`);
-  console.log(`node CPU per committed put (all ${nodes.length} nodes, middle third): ${(((t1 - t0) * 10_000) / commits).toFixed(0)} µs over ${commits} commits`);
+  const perPut = (ticks: number): string => ((ticks * 10_000) / commits).toFixed(0);
+  console.log(`node CPU per committed put (all ${nodes.length} nodes, middle third): ${perPut(sum(t1) - sum(t0))} µs over ${commits} commits`);
+  const byNode = nodes.map((n, i) => `${n.id}${n === leader ? ' (leader)' : ''} ${perPut(t1[i]! - t0[i]!)}`);
+  console.log(`  by node, µs per put: ${byNode.join(', ')}; this load generator ${((g1.user + g1.system) / commits).toFixed(0)}`);
   const gc = await Promise.all(nodes.map((n) => scavenges(n.httpPort)));
   const count = gc.reduce((a, g) => a + g.count, 0);
   const total = gc.reduce((a, g) => a + g.seconds, 0);
