@@ -6,11 +6,12 @@ describe('raft-node cluster: failover and recovery (real processes)', () => {
   afterAll(() => c.stop());
 
   it('serves writes and linearizable reads from any node', async () => {
-    const put = await c.request('n2', 'PUT', '/v1/kv/greeting', { value: 'hello', clientId: 'e2e', requestId: 'g1' });
+    // Right after start a node may briefly know no leader (503): retried as the API asks.
+    const put = await c.requestRetrying('n2', 'PUT', '/v1/kv/greeting', { value: 'hello', clientId: 'e2e', requestId: 'g1' });
     expect(put.status).toBe(200);
     expect(put.body).toEqual({ revision: expect.any(Number) });
     for (const id of c.ids()) {
-      const get = await c.request(id, 'GET', '/v1/kv/greeting');
+      const get = await c.getRetrying(id, '/v1/kv/greeting');
       expect(get).toMatchObject({ status: 200, body: { value: 'hello', revision: put.body['revision'] } });
     }
   });

@@ -160,16 +160,22 @@ export class ClusterHarness {
   }
 
   /**
-   * A GET that retries `503` answers (no leader known at that moment, e.g. during an election
-   * on a loaded machine) until another status or `ms` passes, as the API asks clients to.
+   * A request that retries `503` answers (no leader known at that moment, e.g. during an
+   * election on a loaded machine) until another status or `ms` passes, as the API asks
+   * clients to. A write is retried with the ids it carries, so it executes at most once.
    */
-  async getRetrying(id: string, path: string, ms = 15_000): Promise<HttpResult> {
+  async requestRetrying(id: string, method: string, path: string, body?: unknown, ms = 15_000): Promise<HttpResult> {
     const deadline = Date.now() + ms;
     for (;;) {
-      const r = await this.request(id, 'GET', path);
+      const r = await this.request(id, method, path, body);
       if (r.status !== 503 || Date.now() > deadline) return r;
       await sleep(100);
     }
+  }
+
+  /** {@link requestRetrying} for a GET. */
+  getRetrying(id: string, path: string, ms = 15_000): Promise<HttpResult> {
+    return this.requestRetrying(id, 'GET', path, undefined, ms);
   }
 
   /** Waits until the given nodes agree on one leader; returns its id. */

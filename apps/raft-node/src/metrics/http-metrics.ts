@@ -18,15 +18,20 @@ export const UNMATCHED_ROUTE = 'unmatched';
  * its arguments on every call, which is measurable at thousands of requests per second.
  */
 export function countHttpRequests(fastify: ResponseHookHost, counter: Counter<'route' | 'status'>): void {
-  const children = new Map<string, Counter.Internal>();
+  // Route template → status → child; both keys come as they are, nothing is built per request.
+  const children = new Map<string, Map<number, Counter.Internal>>();
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     const status = reply.statusCode;
-    const key = `${status} ${route}`;
-    let child = children.get(key);
+    let byStatus = children.get(route);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      children.set(route, byStatus);
+    }
+    let child = byStatus.get(status);
     if (child === undefined) {
       child = counter.labels({ route, status: String(status) });
-      children.set(key, child);
+      byStatus.set(status, child);
     }
     child.inc();
     done();

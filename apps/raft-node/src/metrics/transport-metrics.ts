@@ -4,6 +4,12 @@ import type { PeerLinkStats, PeerTransportStats } from '@raft/raft-transport';
 type PeerCounterField = 'sentFrames' | 'sentMessages' | 'sentBytes' | 'dropped' | 'reconnects';
 type ServerCounterField = 'receivedFrames' | 'receivedMessages' | 'receivedBytes' | 'rejectedConnections';
 
+const PEER_GAUGES: readonly (readonly [string, string, (link: PeerLinkStats) => number])[] = [
+  ['raft_peer_connected', '1 while the outbound connection to the peer is up (handshake done)', (link) => (link.connected ? 1 : 0)],
+  ['raft_peer_queued_messages', 'Messages waiting in the bounded send queue of each peer', (link) => link.queuedMessages],
+  ['raft_peer_queued_bytes', 'Bytes waiting in the bounded send queue of each peer', (link) => link.queuedBytes],
+];
+
 const PEER_COUNTERS: readonly (readonly [string, string, PeerCounterField])[] = [
   ['raft_peer_sent_frames_total', 'Frames written to each peer', 'sentFrames'],
   ['raft_peer_sent_messages_total', 'Raft messages sent to each peer', 'sentMessages'],
@@ -26,38 +32,19 @@ const SERVER_COUNTERS: readonly (readonly [string, string, ServerCounterField])[
  * and its counts restart from zero, which Prometheus reads as a counter reset.
  */
 export function registerTransportMetrics(registry: Registry, stats: () => PeerTransportStats | null): void {
-  // Each collector takes its own snapshot: a few small objects per scrape.
-  const current = stats;
-  new Gauge({
-    name: 'raft_peer_connected',
-    help: '1 while the outbound connection to the peer is up (handshake done)',
-    labelNames: ['peer'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [peer, link] of peersOf(current())) this.set({ peer }, link.connected ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: 'raft_peer_queued_messages',
-    help: 'Messages waiting in the bounded send queue of each peer',
-    labelNames: ['peer'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [peer, link] of peersOf(current())) this.set({ peer }, link.queuedMessages);
-    },
-  });
-  new Gauge({
-    name: 'raft_peer_queued_bytes',
-    help: 'Bytes waiting in the bounded send queue of each peer',
-    labelNames: ['peer'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [peer, link] of peersOf(current())) this.set({ peer }, link.queuedBytes);
-    },
-  });
+  // Each collector takes its own snapshot of the stats: a few small objects per scrape.
+  for (const [name, help, valueOf] of PEER_GAUGES) {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['peer'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [peer, link] of peersOf(stats())) this.set({ peer }, valueOf(link));
+      },
+    });
+  }
   for (const [name, help, field] of PEER_COUNTERS) {
     new Counter({
       name,
@@ -66,7 +53,7 @@ export function registerTransportMetrics(registry: Registry, stats: () => PeerTr
       registers: [registry],
       collect() {
         this.reset();
-        for (const [peer, link] of peersOf(current())) this.inc({ peer }, link[field]);
+        for (const [peer, link] of peersOf(stats())) this.inc({ peer }, link[field]);
       },
     });
   }
@@ -75,7 +62,7 @@ export function registerTransportMetrics(registry: Registry, stats: () => PeerTr
     help: 'Inbound peer connections currently open',
     registers: [registry],
     collect() {
-      const s = current();
+      const s = stats();
       if (s) this.set(s.server.connections);
     },
   });
@@ -85,7 +72,7 @@ export function registerTransportMetrics(registry: Registry, stats: () => PeerTr
       help,
       registers: [registry],
       collect() {
-        const s = current();
+        const s = stats();
         this.reset();
         if (s) this.inc(s.server[field]);
       },
@@ -96,7 +83,7 @@ export function registerTransportMetrics(registry: Registry, stats: () => PeerTr
     help: 'Messages addressed to a server that is not a known peer (or sent after stop)',
     registers: [registry],
     collect() {
-      const s = current();
+      const s = stats();
       this.reset();
       if (s) this.inc(s.unroutable);
     },
