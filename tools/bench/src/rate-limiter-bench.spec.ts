@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forkRow, parseWorkerArgv, workerArgv } from './rate-limiter-fork';
-import { measureInterleaved, type Row, run, summarize } from './rate-limiter-measure';
+import { measureInterleaved, measurePaired, type Row, run, summarize } from './rate-limiter-measure';
 import { ROWS } from './rate-limiter-rows';
 
 describe('rate limiter benchmark: measurement', () => {
@@ -47,6 +47,27 @@ describe('rate limiter benchmark: measurement', () => {
       ['a', 300, 10],
       ['b', 300, 20],
     ]);
+  });
+
+  it('pairs rounds back to back, alternating who goes first, and takes the median of the ratios', async () => {
+    const log: string[] = [];
+    const row = (name: string, rates: number[]): Row => ({
+      name,
+      warmUp: async (ops) => void log.push(`${name} warm ${ops}`),
+      round: async (ops) => {
+        log.push(`${name} ${ops}`);
+        const rate = rates.shift();
+        if (rate === undefined) throw new Error('too many rounds');
+        return rate;
+      },
+    });
+    // Pair ratios: 100/50 = 2, 90/100 = 0.9, 10/10 = 1 -> median 1; ours ahead in two.
+    const result = await measurePaired(row('ours', [100, 90, 10]), row('theirs', [50, 100, 10]), 7, 3);
+    expect(log).toEqual(['ours warm 7', 'theirs warm 7', 'ours 7', 'theirs 7', 'theirs 7', 'ours 7', 'ours 7', 'theirs 7']);
+    expect(result.medianRatio).toBe(1);
+    expect(result.oursAhead).toBe(2);
+    expect(result.pairs).toBe(3);
+    expect([result.ours.perSecond, result.ours.ops, result.theirs.perSecond]).toEqual([90, 21, 50]);
   });
 });
 

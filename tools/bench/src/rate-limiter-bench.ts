@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createLimiterRedis } from '@raft/rate-limiter';
 import type { Redis } from 'ioredis';
 import { type ForkedRow, forkRow } from './rate-limiter-fork';
-import { type Measurement, measureInterleaved } from './rate-limiter-measure';
+import { type Measurement, measureInterleaved, measurePaired, type PairedMeasurement } from './rate-limiter-measure';
 import { ROWS, type Store } from './rate-limiter-rows';
 
 const scaleFlag = process.argv.indexOf('--scale');
@@ -20,6 +20,11 @@ const REDIS_SEQUENTIAL_OPS = Math.round(10_000 * scale);
 const REDIS_CONCURRENT_OPS = Math.round(100_000 * scale);
 const IN_FLIGHT = 256;
 const ROUNDS = 5;
+// Head to head: short back-to-back rounds, many pairs (see measurePaired).
+const PAIRS = 21;
+const PAIR_SEQUENTIAL_OPS = Math.max(1, Math.round(2_000 * scale));
+const PAIR_CONCURRENT_OPS = Math.max(1, Math.round(20_000 * scale));
+const HEAD_TO_HEAD = { ours: 'fixed window', theirs: 'rate-limiter-flexible RateLimiterRedis' } as const;
 const KEYS = 1000;
 const prefix = `rlbench-${process.pid}`;
 
@@ -53,6 +58,41 @@ async function section(store: Store, ops: number, inFlight: number): Promise<Mea
   }
 }
 
+/**
+ * Our Redis fixed window against rate-limiter-flexible's RateLimiterRedis (also a fixed
+ * window), each in its own child, in back-to-back pairs of rounds.
+ */
+async function headToHead(ops: number, inFlight: number): Promise<PairedMeasurement> {
+  const index = (name: string) => {
+    const i = ROWS.redis.findIndex((spec) => spec.name === name);
+    if (i < 0) throw new Error(`no Redis row named ${name}`);
+    return i;
+  };
+  const rows: ForkedRow[] = [];
+  try {
+    for (const name of [HEAD_TO_HEAD.ours, HEAD_TO_HEAD.theirs]) {
+      rows.push(await forkRow(name, { store: 'redis', index: index(name), inFlight, keys: KEYS, prefix }));
+    }
+    return await measurePaired(rows[0], rows[1], ops, PAIRS);
+  } finally {
+    await Promise.all(rows.map((row) => row.close()));
+  }
+}
+
+function pairedTable(title: string, results: readonly [string, PairedMeasurement][]): string {
+  const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+  const lines = [
+    `### ${title}`,
+    '',
+    `| calls in flight | ours, median round | theirs, median round | median of the ${PAIRS} pairs' ratios | pairs ours ≥ theirs |`,
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const [label, r] of results) {
+    lines.push(`| ${label} | ${fmt(r.ours.perSecond)} | ${fmt(r.theirs.perSecond)} | ${r.medianRatio.toFixed(3)}x | ${r.oursAhead} of ${r.pairs} |`);
+  }
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   // Recorded because the cores are shared: a loaded machine lowers every row, ours and
   // rate-limiter-flexible's alike, so compare rows within one run only.
@@ -72,6 +112,12 @@ async function main(): Promise<void> {
         `Redis, concurrent (${IN_FLIGHT} calls in flight on one connection per process, pipelined by ioredis)`,
         await section('redis', REDIS_CONCURRENT_OPS, IN_FLIGHT),
       ),
+    );
+    report(
+      pairedTable(`Redis, head to head: our fixed window vs rate-limiter-flexible (${PAIRS} pairs of back-to-back rounds, decisions/s)`, [
+        [`1 (${PAIR_SEQUENTIAL_OPS.toLocaleString('en-US')} calls per round)`, await headToHead(PAIR_SEQUENTIAL_OPS, 1)],
+        [`${IN_FLIGHT} (${PAIR_CONCURRENT_OPS.toLocaleString('en-US')} calls per round)`, await headToHead(PAIR_CONCURRENT_OPS, IN_FLIGHT)],
+      ]),
     );
   } finally {
     await deleteBenchKeys(redis);
@@ -96,6 +142,9 @@ async function main(): Promise<void> {
     `- rounds: after a 10% warm-up per row, each table runs ${ROUNDS} rounds with every row in turn (order`,
     '  alternating) and reports the median round; other engineers share the cores, so compare rows',
     '  within one run, and read the spread column as the noise.',
+    `- head to head: the two fixed windows only, ${PAIRS} pairs of back-to-back short rounds (who goes first`,
+    '  alternates); a pair\'s ratio compares two rounds a fraction of a second apart, so the machine\'s',
+    '  drifts cancel out of it, which the medians of separate rows cannot do.',
   ];
   const out = `${header.join('\n')}\n\n${sections.join('\n\n')}\n`;
   writeFileSync(join(__dirname, '..', 'results', 'rate-limiter.md'), out);

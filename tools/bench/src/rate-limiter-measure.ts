@@ -76,3 +76,51 @@ export async function measureInterleaved(rows: readonly Row[], ops: number, roun
   }
   return rows.map((row, i) => summarize(row.name, perRound * rounds, rates[i]));
 }
+
+/** Two rows measured in back-to-back pairs: each side's rounds and the pairs' ratios. */
+export interface PairedMeasurement {
+  readonly ours: Measurement;
+  readonly theirs: Measurement;
+  /** Median of the per-pair ratios ours ÷ theirs. */
+  readonly medianRatio: number;
+  /** Pairs in which ours was at least as fast. */
+  readonly oursAhead: number;
+  readonly pairs: number;
+}
+
+/**
+ * Measures `ours` against `theirs` in `pairs` pairs of back-to-back rounds of `ops` calls
+ * (which one goes first alternates), after a warm-up of `ops` calls each. The per-pair
+ * ratio compares two rounds a fraction of a second apart, so the machine's slower drifts
+ * cancel out of it; the median of the ratios is the comparison to read when the rows' own
+ * medians are within the noise of each other.
+ */
+export async function measurePaired(ours: Row, theirs: Row, ops: number, pairs: number): Promise<PairedMeasurement> {
+  await ours.warmUp(ops);
+  await theirs.warmUp(ops);
+  const oursRates: number[] = [];
+  const theirsRates: number[] = [];
+  const ratios: number[] = [];
+  for (let pair = 0; pair < pairs; pair += 1) {
+    let a: number;
+    let b: number;
+    if (pair % 2 === 0) {
+      a = await ours.round(ops);
+      b = await theirs.round(ops);
+    } else {
+      b = await theirs.round(ops);
+      a = await ours.round(ops);
+    }
+    oursRates.push(a);
+    theirsRates.push(b);
+    ratios.push(a / b);
+  }
+  const sortedRatios = [...ratios].sort((x, y) => x - y);
+  return {
+    ours: summarize(ours.name, ops * pairs, oursRates),
+    theirs: summarize(theirs.name, ops * pairs, theirsRates),
+    medianRatio: sortedRatios[Math.floor(pairs / 2)],
+    oursAhead: ratios.filter((r) => r >= 1).length,
+    pairs,
+  };
+}

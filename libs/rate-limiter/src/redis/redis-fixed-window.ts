@@ -5,8 +5,8 @@ import { FIXED_WINDOW_KEY_KIND, FIXED_WINDOW_LUA } from './scripts/window.lua';
 
 /**
  * Fixed window counter on Redis: same definition and guarantee as `FixedWindow` (windows
- * aligned to the Redis server's clock). One string `"<window> <count>"` per key, `<prefix>:{key}:fw2`,
- * expiring at the end of its window.
+ * aligned to the Redis server's clock). One integer per key, `<prefix>:{key}:fw3`, which exists
+ * only during its window: it expires where the window ends, by the server's clock.
  */
 export class RedisFixedWindow extends RedisLimiterBase {
   readonly params: Required<WindowConfig>;

@@ -143,9 +143,9 @@ describe('Redis limiters: exact behaviour', () => {
         await fixed.tryAcquire('fmt2');
         await counter.tryAcquire('fmt2');
       }
-      expect(await redis.get(`${prefix}:{fmt2}:fw2`)).toMatch(/^\d+ 3$/);
+      expect(await redis.get(`${prefix}:{fmt2}:fw3`)).toBe('3');
       expect(await redis.get(`${prefix}:{fmt2}:swc2`)).toMatch(/^\d+ 3 \d+$/);
-      const fixedTtl = await redis.pttl(`${prefix}:{fmt2}:fw2`);
+      const fixedTtl = await redis.pttl(`${prefix}:{fmt2}:fw3`);
       expect(fixedTtl).toBeGreaterThan(0);
       expect(fixedTtl).toBeLessThanOrEqual(HOUR);
       const counterTtl = await redis.pttl(`${prefix}:{fmt2}:swc2`);
@@ -183,9 +183,36 @@ describe('Redis limiters: exact behaviour', () => {
       expect(denied.allowed).toBe(false);
       expect(denied.retryAfterMs).toBe(denied.resetMs);
       expect(denied.retryAfterMs).toBeLessThanOrEqual(1000);
-      expect(await redis.pttl(`${prefix}:{f1}:fw2`)).toBeLessThanOrEqual(1000);
+      expect(await redis.pttl(`${prefix}:{f1}:fw3`)).toBeLessThanOrEqual(1000);
       await delay(denied.retryAfterMs + 2);
       expect(await limiter.tryAcquire('f1', 3)).toMatchObject({ allowed: true, remaining: 0 });
+    });
+
+    it('takes a refused request back, so a smaller one that fits is still admitted', async () => {
+      const limiter = new RedisFixedWindow({ limit: 10, windowMs: HOUR }, options());
+      expect(await limiter.tryAcquire('f2', 8)).toMatchObject({ allowed: true, remaining: 2 });
+      expect(await limiter.tryAcquire('f2', 5)).toMatchObject({ allowed: false, remaining: 2 });
+      expect(await redis.get(`${prefix}:{f2}:fw3`)).toBe('8');
+      expect(await limiter.tryAcquire('f2', 2)).toMatchObject({ allowed: true, remaining: 0 });
+      expect(await redis.get(`${prefix}:{f2}:fw3`)).toBe('10');
+    });
+
+    it('gives a key that lost its TTL the end of the current window again', async () => {
+      const limiter = new RedisFixedWindow({ limit: 10, windowMs: HOUR }, options());
+      await limiter.tryAcquire('f3');
+      await redis.persist(`${prefix}:{f3}:fw3`);
+      const decision = await limiter.tryAcquire('f3');
+      expect(decision).toMatchObject({ allowed: true, remaining: 8 });
+      const ttl = await redis.pttl(`${prefix}:{f3}:fw3`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(HOUR);
+      expect(decision.resetMs).toBeGreaterThanOrEqual(ttl);
+    });
+
+    it('ignores a key left in the previous string format (fw2)', async () => {
+      await redis.set(`${prefix}:{f4}:fw2`, `${Math.floor(Date.now() / HOUR)} 999`, 'PX', HOUR);
+      const limiter = new RedisFixedWindow({ limit: 2, windowMs: HOUR }, options());
+      expect(await limiter.tryAcquire('f4')).toMatchObject({ allowed: true, remaining: 1 });
     });
   });
 

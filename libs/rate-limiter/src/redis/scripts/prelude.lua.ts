@@ -1,5 +1,5 @@
 /**
- * Lua shared by every script: `now` comes from the Redis server's `TIME` (whole ms), so
+ * Lua shared by the scripts that need the time on every call: `now` comes from the Redis server's `TIME` (whole ms), so
  * all clients and processes share one clock and client clock skew cannot matter.
  *
  * Kept to what every script needs: helpers are defined only by the scripts that use them
