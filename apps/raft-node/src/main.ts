@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { CompiledValidationPipe } from '@raft/nest-validation';
 import { Logger } from 'nestjs-pino';
 import { JsonExceptionFilter } from './common/http-exception.filter';
+import { shareAsyncResourceBindAccessor } from './common/shared-bind-accessor';
 import { ConfigError, validateNodeEnv } from './config/node-config';
 import { countHttpRequests } from './metrics/http-metrics';
 import { NodeMetrics } from './metrics/node-metrics';
@@ -19,6 +20,8 @@ async function bootstrap(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  // Before Fastify binds its first request callback (see the function for why).
+  shareAsyncResourceBindAccessor();
   // Imported only now: the module validates the environment as it loads.
   const { AppModule } = await import('./app.module.js');
   // Fastify rather than Express: the HTTP framework is most of a request's CPU cost, and

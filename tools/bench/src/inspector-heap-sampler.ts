@@ -18,7 +18,17 @@ export interface AllocationProfile {
  * profiler with objects already collected by minor and major GCs kept, so short-lived
  * garbage counts — the allocation rate, not what is retained.
  */
-export async function sampleAllocations(inspectorUrl: string, seconds: number, intervalBytes = 4096): Promise<AllocationProfile> {
+export async function sampleAllocations(
+  inspectorUrl: string,
+  seconds: number,
+  intervalBytes = 4096,
+  /**
+   * `all`: every allocation. `survivors`: only objects that outlived their first young
+   * generation collection (still alive, or later freed by a full GC) — what each scavenge
+   * had to copy, the cost that grows with how long objects live.
+   */
+  keep: 'all' | 'survivors' = 'all',
+): Promise<AllocationProfile> {
   const ws = new WebSocket(inspectorUrl);
   await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
   let id = 0;
@@ -39,7 +49,11 @@ export async function sampleAllocations(inspectorUrl: string, seconds: number, i
     });
   try {
     await call('HeapProfiler.enable');
-    await call('HeapProfiler.startSampling', { samplingInterval: intervalBytes, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    await call('HeapProfiler.startSampling', {
+      samplingInterval: intervalBytes,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: keep === 'all',
+    });
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     const { profile } = (await call('HeapProfiler.stopSampling')) as { profile: { head: SamplingNode } };
     const byFunction = new Map<string, number>();

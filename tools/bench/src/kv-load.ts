@@ -1,11 +1,12 @@
 // Closed-loop 256-byte puts against a cluster already running from the cluster CLI, spread
 // over its nodes, and what the nodes spent on them: CPU per committed put over the middle of
 // the run (from /proc), young-generation GC since start (from /metrics) and, with
-// --heap-sample, bytes allocated per put on the leader and on one follower. For the
+// --heap-sample, bytes allocated per put on the leader and on one follower (with
+// --heap-survivors, only the bytes that outlived a scavenge: what the scavenger copied). For the
 // measurements BENCHMARKS.md quotes; start the cluster first, e.g.
 //   npm run cluster -- up --nodes 3 --base-port 7400 --data-dir /tmp/c1 --no-services
 //   (RAFT_NODE_ARGS="--inspect=0" for --heap-sample, or e.g. "--max-semi-space-size=16")
-//   npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/src/kv-load.ts --data-dir /tmp/c1 [--clients 16] [--seconds 25] [--heap-sample] [--only leader|follower]
+//   npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/src/kv-load.ts --data-dir /tmp/c1 [--clients 16] [--seconds 25] [--heap-sample [--heap-survivors]] [--only leader|follower]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoad } from './http-load';
@@ -49,8 +50,8 @@ function inspectorUrl(node: ClusterNode): string {
 }
 
 function printProfile(name: string, profile: AllocationProfile, puts: number): void {
-  console.log(`${name}: ${(profile.totalBytes / puts).toFixed(0)} B allocated per put`);
-  const top = [...profile.byFunction].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  console.log(`${name}: ${(profile.totalBytes / puts).toFixed(0)} B per put`);
+  const top = [...profile.byFunction].sort((a, b) => b[1] - a[1]).slice(0, 20);
   for (const [where, bytes] of top) console.log(`  ${(bytes / puts).toFixed(0).padStart(6)} B  ${where}`);
 }
 
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   const clients = Number(argValue('clients', '16'));
   const seconds = Number(argValue('seconds', '25'));
   const heap = process.argv.includes('--heap-sample');
+  const keep = process.argv.includes('--heap-survivors') ? 'survivors' : 'all';
   const file = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as { nodes: Record<string, ClusterNode> };
   const nodes = Object.values(file.nodes);
   const leaderId = (await status(nodes[0]!.httpPort)).leaderId;
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, (seconds * 1000) / 3));
   const window = seconds / 3;
   const [c0, t0, g0] = [(await status(leader.httpPort)).commitIndex, cpuTicks(nodes.map((n) => n.pid)), process.cpuUsage()];
-  const profiles = heap ? Promise.all([sampleAllocations(inspectorUrl(leader), window), sampleAllocations(inspectorUrl(follower), window)]) : null;
+  const profiles = heap ? Promise.all([sampleAllocations(inspectorUrl(leader), window, 4096, keep), sampleAllocations(inspectorUrl(follower), window, 4096, keep)]) : null;
   await new Promise((resolve) => setTimeout(resolve, window * 1000));
   const [c1, t1, g1] = [(await status(leader.httpPort)).commitIndex, cpuTicks(nodes.map((n) => n.pid)), process.cpuUsage(g0)];
   const sampled = await profiles;
