@@ -3,7 +3,7 @@
 // layout. swc is used because it emits decorator metadata (NestJS dependency injection
 // needs it) and rewrites the workspace path aliases into relative requires.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, readFile, writeFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,6 +28,20 @@ for (const group of ['apps', 'libs', 'tools']) {
   }
 }
 
+/**
+ * Replaces `path` with `content` atomically (temp file + rename), and not at all when it
+ * already holds it. Several test suites build at once while others start node processes
+ * from dist/: a file truncated and rewritten in place was once loaded half-written by a
+ * starting node ("KvStateMachine is not a constructor").
+ */
+async function writeIfChanged(path, content) {
+  const current = await readFile(path, 'utf8').catch(() => null);
+  if (current === content) return;
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, path);
+}
+
 let count = 0;
 const started = Date.now();
 await Promise.all(
@@ -46,8 +60,8 @@ await Promise.all(
       });
       const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
       await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, code + `\n//# sourceMappingURL=${target.split('/').pop()}.map`);
-      if (map) await writeFile(target + '.map', map);
+      await writeIfChanged(target, code + `\n//# sourceMappingURL=${target.split('/').pop()}.map`);
+      if (map) await writeIfChanged(target + '.map', map);
       count++;
     }
   }),
