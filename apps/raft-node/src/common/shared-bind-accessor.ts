@@ -57,6 +57,10 @@ function bindSharing(resource: AsyncResource, fn: (...args: unknown[]) => unknow
  * `tools/bench/src/kv-load.ts --heap-sample --heap-survivors`; BENCHMARKS.md has the
  * before/after).
  *
+ * It lives here because raft-node is the one service on Fastify: the admin gateway and the
+ * chat service run on Express, whose body parsing (raw-body, on-finished) binds with
+ * `runInAsyncScope.bind` and never builds the accessor.
+ *
  * The replacement behaves like Node's: the bound function runs `fn` in the resource's async
  * scope with the caller's `this` (or `thisArg`), has `fn`'s `length`, and carries an
  * enumerable, configurable `asyncResource` accessor that warns DEP0172 and can be

@@ -1,6 +1,7 @@
 /**
- * Lua shared by the scripts that need the time on every call: `now` comes from the Redis server's `TIME` (whole ms), so
- * all clients and processes share one clock and client clock skew cannot matter.
+ * Lua shared by the scripts that need the time on every call: `now` comes from the Redis
+ * server's `TIME` (whole ms), so all clients and processes share one clock and client clock
+ * skew cannot matter.
  *
  * Kept to what every script needs: helpers are defined only by the scripts that use them
  * ({@link CEIL_DIV_LUA}), because every definition is a closure built on every call.
