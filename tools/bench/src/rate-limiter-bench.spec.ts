@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forkRow, parseWorkerArgv, workerArgv } from './rate-limiter-fork';
-import { measureInterleaved, measurePaired, type Row, run, summarize } from './rate-limiter-measure';
+import { measureInterleaved, measurePaired, type Row, run, summarize, summarizePaired } from './rate-limiter-measure';
 import { ROWS } from './rate-limiter-rows';
 
 describe('rate limiter benchmark: measurement', () => {
@@ -68,6 +68,20 @@ describe('rate limiter benchmark: measurement', () => {
     expect(result.oursAhead).toBe(2);
     expect(result.pairs).toBe(3);
     expect([result.ours.perSecond, result.ours.ops, result.theirs.perSecond]).toEqual([90, 21, 50]);
+    expect(result.sessionMedians).toEqual([1]);
+  });
+
+  it('combines sessions of pairs: the median over every pair, and each session\'s own median', () => {
+    // Session ratios: [2, 0.5, 1] (median 1) and [1.1, 1.2, 0.9, 1.3] (upper median 1.2).
+    const result = summarizePaired('ours', 'theirs', 10, [
+      { ours: [20, 5, 7], theirs: [10, 10, 7] },
+      { ours: [11, 12, 9, 13], theirs: [10, 10, 10, 10] },
+    ]);
+    // All seven ratios sorted: 0.5, 0.9, 1, 1.1, 1.2, 1.3, 2 -> median 1.1.
+    expect(result.medianRatio).toBeCloseTo(1.1);
+    expect(result.sessionMedians.map((r) => Number(r.toFixed(2)))).toEqual([1, 1.2]);
+    expect([result.pairs, result.oursAhead, result.ours.ops]).toEqual([7, 5, 70]);
+    expect(() => summarizePaired('ours', 'theirs', 10, [])).toThrow('no pairs');
   });
 });
 

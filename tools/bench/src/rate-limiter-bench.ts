@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createLimiterRedis } from '@raft/rate-limiter';
 import type { Redis } from 'ioredis';
 import { type ForkedRow, forkRow } from './rate-limiter-fork';
-import { type Measurement, measureInterleaved, measurePaired, type PairedMeasurement } from './rate-limiter-measure';
+import { type Measurement, measureInterleaved, measurePairs, type PairedMeasurement, type PairedRounds, summarizePaired } from './rate-limiter-measure';
 import { ROWS, type Store } from './rate-limiter-rows';
 
 const scaleFlag = process.argv.indexOf('--scale');
@@ -20,8 +20,10 @@ const REDIS_SEQUENTIAL_OPS = Math.round(10_000 * scale);
 const REDIS_CONCURRENT_OPS = Math.round(100_000 * scale);
 const IN_FLIGHT = 256;
 const ROUNDS = 5;
-// Head to head: short back-to-back rounds, many pairs (see measurePaired).
-const PAIRS = 21;
+// Head to head: short back-to-back rounds, many pairs, in sessions of fresh processes (see
+// summarizePaired).
+const SESSIONS = 3;
+const PAIRS = 15;
 const PAIR_SEQUENTIAL_OPS = Math.max(1, Math.round(2_000 * scale));
 const PAIR_CONCURRENT_OPS = Math.max(1, Math.round(20_000 * scale));
 const HEAD_TO_HEAD = { ours: 'fixed window', theirs: 'rate-limiter-flexible RateLimiterRedis' } as const;
@@ -60,7 +62,8 @@ async function section(store: Store, ops: number, inFlight: number): Promise<Mea
 
 /**
  * Our Redis fixed window against rate-limiter-flexible's RateLimiterRedis (also a fixed
- * window), each in its own child, in back-to-back pairs of rounds.
+ * window), each in its own child, in back-to-back pairs of rounds; {@link SESSIONS} times,
+ * with fresh children each time.
  */
 async function headToHead(ops: number, inFlight: number): Promise<PairedMeasurement> {
   const index = (name: string) => {
@@ -68,15 +71,19 @@ async function headToHead(ops: number, inFlight: number): Promise<PairedMeasurem
     if (i < 0) throw new Error(`no Redis row named ${name}`);
     return i;
   };
-  const rows: ForkedRow[] = [];
-  try {
-    for (const name of [HEAD_TO_HEAD.ours, HEAD_TO_HEAD.theirs]) {
-      rows.push(await forkRow(name, { store: 'redis', index: index(name), inFlight, keys: KEYS, prefix }));
+  const sessions: PairedRounds[] = [];
+  for (let session = 0; session < SESSIONS; session += 1) {
+    const rows: ForkedRow[] = [];
+    try {
+      for (const name of [HEAD_TO_HEAD.ours, HEAD_TO_HEAD.theirs]) {
+        rows.push(await forkRow(name, { store: 'redis', index: index(name), inFlight, keys: KEYS, prefix }));
+      }
+      sessions.push(await measurePairs(rows[0], rows[1], ops, PAIRS));
+    } finally {
+      await Promise.all(rows.map((row) => row.close()));
     }
-    return await measurePaired(rows[0], rows[1], ops, PAIRS);
-  } finally {
-    await Promise.all(rows.map((row) => row.close()));
   }
+  return summarizePaired(HEAD_TO_HEAD.ours, HEAD_TO_HEAD.theirs, ops, sessions);
 }
 
 function pairedTable(title: string, results: readonly [string, PairedMeasurement][]): string {
@@ -84,11 +91,12 @@ function pairedTable(title: string, results: readonly [string, PairedMeasurement
   const lines = [
     `### ${title}`,
     '',
-    `| calls in flight | ours, median round | theirs, median round | median of the ${PAIRS} pairs' ratios | pairs ours ≥ theirs |`,
-    '|---|---:|---:|---:|---:|',
+    `| calls in flight | ours, median round | theirs, median round | median of the ${SESSIONS * PAIRS} pairs' ratios | pairs ours ≥ theirs | each session's median ratio |`,
+    '|---|---:|---:|---:|---:|---|',
   ];
   for (const [label, r] of results) {
-    lines.push(`| ${label} | ${fmt(r.ours.perSecond)} | ${fmt(r.theirs.perSecond)} | ${r.medianRatio.toFixed(3)}x | ${r.oursAhead} of ${r.pairs} |`);
+    const sessions = r.sessionMedians.map((ratio) => `${ratio.toFixed(3)}x`).join(', ');
+    lines.push(`| ${label} | ${fmt(r.ours.perSecond)} | ${fmt(r.theirs.perSecond)} | ${r.medianRatio.toFixed(3)}x | ${r.oursAhead} of ${r.pairs} | ${sessions} |`);
   }
   return lines.join('\n');
 }
@@ -114,7 +122,7 @@ async function main(): Promise<void> {
       ),
     );
     report(
-      pairedTable(`Redis, head to head: our fixed window vs rate-limiter-flexible (${PAIRS} pairs of back-to-back rounds, decisions/s)`, [
+      pairedTable(`Redis, head to head: our fixed window vs rate-limiter-flexible (${SESSIONS} sessions of ${PAIRS} pairs of back-to-back rounds, decisions/s)`, [
         [`1 (${PAIR_SEQUENTIAL_OPS.toLocaleString('en-US')} calls per round)`, await headToHead(PAIR_SEQUENTIAL_OPS, 1)],
         [`${IN_FLIGHT} (${PAIR_CONCURRENT_OPS.toLocaleString('en-US')} calls per round)`, await headToHead(PAIR_CONCURRENT_OPS, IN_FLIGHT)],
       ]),
@@ -144,7 +152,9 @@ async function main(): Promise<void> {
     '  within one run, and read the spread column as the noise.',
     `- head to head: the two fixed windows only, ${PAIRS} pairs of back-to-back short rounds (who goes first`,
     '  alternates); a pair\'s ratio compares two rounds a fraction of a second apart, so the machine\'s',
-    '  drifts cancel out of it, which the medians of separate rows cannot do.',
+    '  drifts cancel out of it, which the medians of separate rows cannot do. Repeated in',
+    `  ${SESSIONS} sessions, each with a fresh pair of processes: a process can keep a bias for its whole`,
+    '  life (e.g. which core it shares with Redis), which more pairs in one session would not average out.',
   ];
   const out = `${header.join('\n')}\n\n${sections.join('\n\n')}\n`;
   writeFileSync(join(__dirname, '..', 'results', 'rate-limiter.md'), out);

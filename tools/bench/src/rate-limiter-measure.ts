@@ -86,41 +86,63 @@ export interface PairedMeasurement {
   /** Pairs in which ours was at least as fast. */
   readonly oursAhead: number;
   readonly pairs: number;
+  /** Median pair ratio of each session (one per pair of processes), in order. */
+  readonly sessionMedians: readonly number[];
+}
+
+/** The rates of one session's pairs of rounds, `ours[i]` next to `theirs[i]`. */
+export interface PairedRounds {
+  readonly ours: readonly number[];
+  readonly theirs: readonly number[];
 }
 
 /**
- * Measures `ours` against `theirs` in `pairs` pairs of back-to-back rounds of `ops` calls
+ * Runs `ours` against `theirs` in `pairs` pairs of back-to-back rounds of `ops` calls
  * (which one goes first alternates), after a warm-up of `ops` calls each. The per-pair
  * ratio compares two rounds a fraction of a second apart, so the machine's slower drifts
- * cancel out of it; the median of the ratios is the comparison to read when the rows' own
- * medians are within the noise of each other.
+ * cancel out of it.
  */
-export async function measurePaired(ours: Row, theirs: Row, ops: number, pairs: number): Promise<PairedMeasurement> {
+export async function measurePairs(ours: Row, theirs: Row, ops: number, pairs: number): Promise<PairedRounds> {
   await ours.warmUp(ops);
   await theirs.warmUp(ops);
   const oursRates: number[] = [];
   const theirsRates: number[] = [];
-  const ratios: number[] = [];
   for (let pair = 0; pair < pairs; pair += 1) {
-    let a: number;
-    let b: number;
     if (pair % 2 === 0) {
-      a = await ours.round(ops);
-      b = await theirs.round(ops);
+      oursRates.push(await ours.round(ops));
+      theirsRates.push(await theirs.round(ops));
     } else {
-      b = await theirs.round(ops);
-      a = await ours.round(ops);
+      theirsRates.push(await theirs.round(ops));
+      oursRates.push(await ours.round(ops));
     }
-    oursRates.push(a);
-    theirsRates.push(b);
-    ratios.push(a / b);
   }
-  const sortedRatios = [...ratios].sort((x, y) => x - y);
+  return { ours: oursRates, theirs: theirsRates };
+}
+
+/**
+ * Combines sessions of pairs into one comparison: the median of every pair's ratio, and
+ * each session's own median. Several sessions, each with fresh processes, are needed
+ * because a process can keep a bias for its whole life (e.g. which core it shares with
+ * Redis), which no number of pairs inside one session averages out.
+ */
+export function summarizePaired(oursName: string, theirsName: string, ops: number, sessions: readonly PairedRounds[]): PairedMeasurement {
+  const ratiosOf = (session: PairedRounds) => session.ours.map((rate, i) => rate / session.theirs[i]);
+  const median = (values: readonly number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
+  const ratios = sessions.flatMap(ratiosOf);
+  const oursRates = sessions.flatMap((session) => session.ours);
+  const theirsRates = sessions.flatMap((session) => session.theirs);
+  if (ratios.length === 0) throw new Error('no pairs to summarize');
   return {
-    ours: summarize(ours.name, ops * pairs, oursRates),
-    theirs: summarize(theirs.name, ops * pairs, theirsRates),
-    medianRatio: sortedRatios[Math.floor(pairs / 2)],
+    ours: summarize(oursName, ops * oursRates.length, oursRates),
+    theirs: summarize(theirsName, ops * theirsRates.length, theirsRates),
+    medianRatio: median(ratios),
     oursAhead: ratios.filter((r) => r >= 1).length,
-    pairs,
+    pairs: ratios.length,
+    sessionMedians: sessions.map((session) => median(ratiosOf(session))),
   };
+}
+
+/** One session of {@link measurePairs}, summarized. */
+export async function measurePaired(ours: Row, theirs: Row, ops: number, pairs: number): Promise<PairedMeasurement> {
+  return summarizePaired(ours.name, theirs.name, ops, [await measurePairs(ours, theirs, ops, pairs)]);
 }

@@ -6,7 +6,7 @@ import type { AcquireOptions, RateLimiter } from '../core/rate-limiter';
 import { requireCost, requireKey, requireNonNegativeInteger, requirePositiveInteger } from '../core/validate';
 import { type TokenBucketConfig, type TokenBucketParams, tokenBucketParams } from '../memory/token-bucket';
 import { RedisCallGuard, type RedisLimiterOptions } from '../redis/redis-call-guard';
-import { defineScript, type ScriptRunner } from '../redis/redis-script';
+import type { RedisScript } from '../redis/redis-script';
 import { TOKEN_BUCKET_KEY_KIND, TOKEN_BUCKET_LEASE_LUA } from '../redis/scripts/token-bucket.lua';
 
 /** Leasing knobs. */
@@ -49,7 +49,7 @@ export class LeasedTokenBucket implements RateLimiter {
   readonly limit: number;
   readonly params: TokenBucketParams;
   private readonly guard: RedisCallGuard;
-  private readonly script: ScriptRunner;
+  private readonly script: RedisScript;
   private readonly leaseSize: number;
   private readonly leaseTtlMs: number;
   private readonly clock: Clock;
@@ -65,7 +65,7 @@ export class LeasedTokenBucket implements RateLimiter {
     this.leaseTtlMs = requirePositiveInteger('leaseTtlMs', lease.leaseTtlMs);
     this.clock = lease.clock ?? systemClock;
     this.guard = new RedisCallGuard(options);
-    this.script = defineScript(this.guard.redis, 'tokenBucketLease', 1, TOKEN_BUCKET_LEASE_LUA);
+    this.script = this.guard.script('tokenBucketLease', 1, TOKEN_BUCKET_LEASE_LUA);
   }
 
   /** @inheritdoc */
@@ -159,6 +159,6 @@ export class LeasedTokenBucket implements RateLimiter {
   private callScript(key: string, give: number, take: number, min: number): Promise<number[]> {
     const { capacity, refillTokens, refillIntervalMs } = this.params;
     const [bucket] = this.guard.keysFor(key, [TOKEN_BUCKET_KEY_KIND]);
-    return this.guard.withTimeout(this.script([bucket, capacity, refillTokens, refillIntervalMs, give, take, min]));
+    return this.script.run([bucket, capacity, refillTokens, refillIntervalMs, give, take, min]);
   }
 }

@@ -1,22 +1,33 @@
-/** One call being timed: settled by its own promise or by the deadline, whichever is first. */
-interface Pending {
-  readonly deadline: number;
-  readonly reject: (error: Error) => void;
-  settled: boolean;
+/**
+ * Something the queue can time out: an ioredis `Command` has exactly this shape
+ * (`isResolved` turns true once it has its reply; `reject` settles its promise, and does
+ * nothing once it is settled).
+ */
+export interface Expirable {
+  readonly isResolved: boolean;
+  reject(error: Error): void;
+}
+
+/** A promise being timed by {@link DeadlineQueue.run}. */
+interface PendingPromise extends Expirable {
+  isResolved: boolean;
 }
 
 /**
- * Gives promises a common timeout using a single timer instead of one `setTimeout` per
- * call. A per-call timer costs a timer-list creation and a libuv re-arm on every call when
- * calls are sequential (the only timer is created and cleared each time): about a quarter
- * of the client CPU of a Redis round trip. Here the timer is armed at most once per timeout
- * period and left running across calls.
+ * Gives calls a common timeout using a single timer instead of one `setTimeout` per call. A
+ * per-call timer costs a timer-list creation and a libuv re-arm on every call when calls
+ * are sequential (the only timer is created and cleared each time): about a quarter of the
+ * client CPU of a Redis round trip. Here the timer is armed at most once per timeout period
+ * and left running across calls.
  *
  * Every call has the same timeout, so deadlines are in call order and only the head of the
- * FIFO ever needs checking.
+ * FIFO ever needs checking. Items that finished are dropped from the head when the next one
+ * is tracked or the timer fires (an item that failed without resolving stays until its
+ * deadline, when rejecting it again does nothing).
  */
 export class DeadlineQueue {
-  private readonly pending: Pending[] = [];
+  private readonly items: Expirable[] = [];
+  private readonly deadlines: number[] = [];
   private head = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -28,35 +39,39 @@ export class DeadlineQueue {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
+  /**
+   * Times `item` from now: if it has not resolved when the timeout passes, it is rejected
+   * with the timeout error. No promise or closure is made for it.
+   */
+  track(item: Expirable): void {
+    this.dropFinishedHead();
+    this.items.push(item);
+    this.deadlines.push(this.now() + this.timeoutMs);
+    if (this.timer === undefined) this.arm(this.timeoutMs);
+  }
+
   /** Settles like `promise`, or rejects with the timeout error if it takes longer than the timeout. */
   run<T>(promise: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const entry: Pending = { deadline: this.now() + this.timeoutMs, reject, settled: false };
-      this.pending.push(entry);
-      if (this.timer === undefined) this.arm(this.timeoutMs);
+      const pending: PendingPromise = { isResolved: false, reject };
+      this.track(pending);
       promise.then(
         (value) => {
-          this.settle(entry);
+          pending.isResolved = true;
           resolve(value);
         },
         (error: unknown) => {
-          this.settle(entry);
+          pending.isResolved = true;
           reject(error);
         },
       );
     });
   }
 
-  /** Calls still being timed (settled ones are dropped lazily). */
+  /** Calls still being timed (finished ones at the head are dropped first). */
   get size(): number {
-    return this.pending.length - this.head;
-  }
-
-  // Calls mostly finish in order, so dropping the settled head keeps the FIFO short.
-  private settle(entry: Pending): void {
-    entry.settled = true;
-    while (this.head < this.pending.length && this.pending[this.head].settled) this.head += 1;
-    this.compact();
+    this.dropFinishedHead();
+    return this.items.length - this.head;
   }
 
   private arm(delayMs: number): void {
@@ -68,26 +83,29 @@ export class DeadlineQueue {
   private expire(): void {
     this.timer = undefined;
     const now = this.now();
-    while (this.head < this.pending.length) {
-      const entry = this.pending[this.head];
-      if (!entry.settled) {
-        if (entry.deadline > now) break;
-        entry.settled = true;
-        entry.reject(this.timeoutError());
-      }
+    while (this.head < this.items.length && this.deadlines[this.head] <= now) {
+      const item = this.items[this.head];
+      if (!item.isResolved) item.reject(this.timeoutError());
       this.head += 1;
     }
-    this.compact();
-    if (this.head < this.pending.length) this.arm(this.pending[this.head].deadline - now);
+    this.dropFinishedHead();
+    if (this.head < this.items.length) this.arm(this.deadlines[this.head] - now);
   }
 
-  // Drops the settled prefix once it dominates the array (amortized O(1) per call).
+  private dropFinishedHead(): void {
+    while (this.head < this.items.length && this.items[this.head].isResolved) this.head += 1;
+    this.compact();
+  }
+
+  // Drops the finished prefix once it dominates the arrays (amortized O(1) per call).
   private compact(): void {
-    if (this.head === this.pending.length) {
-      this.pending.length = 0;
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.deadlines.length = 0;
       this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.pending.length) {
-      this.pending.splice(0, this.head);
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items.splice(0, this.head);
+      this.deadlines.splice(0, this.head);
       this.head = 0;
     }
   }

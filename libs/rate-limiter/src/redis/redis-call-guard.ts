@@ -4,6 +4,7 @@ import { InvalidOptionsError, RateLimiterUnavailableError } from '../core/errors
 import { requireOneOf, requirePositiveInteger } from '../core/validate';
 import { DeadlineQueue } from './deadline-queue';
 import { type RedisConnection, unsafeClientReason } from './redis-client';
+import { RedisScript } from './redis-script';
 
 /**
  * What to answer when Redis cannot decide (connection refused or closed, timeout, error
@@ -93,11 +94,19 @@ export class RedisCallGuard {
   }
 
   /**
-   * Rejects if `promise` does not settle within the command timeout. The script may still
+   * Rejects if `promise` does not settle within the command timeout. The command may still
    * run later; it is never re-sent, so it counts at most once.
    */
   withTimeout<T>(promise: Promise<T>): Promise<T> {
     return this.deadlines.run(promise);
+  }
+
+  /**
+   * A script on this connection whose every run is timed by the command timeout (a script
+   * that times out may still run later; it is never re-sent, so it counts at most once).
+   */
+  script(name: string, numberOfKeys: number, lua: string): RedisScript {
+    return new RedisScript(this.redis, name, numberOfKeys, lua, this.deadlines);
   }
 }
 

@@ -1,6 +1,6 @@
 import { type LeakyBucketConfig, leakyBucketParams } from '../memory/leaky-bucket-meter';
 import { RedisLimiterBase, type RedisLimiterOptions } from './redis-limiter-base';
-import { defineScript, type ScriptRunner } from './redis-script';
+import type { RedisScript } from './redis-script';
 import { LEAKY_BUCKET_METER_KEY_KIND, LEAKY_BUCKET_METER_LUA } from './scripts/leaky-bucket.lua';
 
 /**
@@ -10,7 +10,7 @@ import { LEAKY_BUCKET_METER_KEY_KIND, LEAKY_BUCKET_METER_LUA } from './scripts/l
  */
 export class RedisLeakyBucketMeter extends RedisLimiterBase {
   readonly params: Required<LeakyBucketConfig>;
-  private readonly script: ScriptRunner;
+  private readonly script: RedisScript;
   // capacity, leakTokens, leakIntervalMs, stringified once.
   private readonly bucketArgs: readonly [string, string, string];
 
@@ -19,11 +19,11 @@ export class RedisLeakyBucketMeter extends RedisLimiterBase {
     super(params.capacity, params.capacity, [LEAKY_BUCKET_METER_KEY_KIND], options);
     this.params = params;
     this.bucketArgs = [String(params.capacity), String(params.leakTokens), String(params.leakIntervalMs)];
-    this.script = defineScript(this.guard.redis, 'leakyBucketMeter', 1, LEAKY_BUCKET_METER_LUA);
+    this.script = this.guard.script('leakyBucketMeter', 1, LEAKY_BUCKET_METER_LUA);
   }
 
   protected runDecide(key: string, n: number): Promise<number[]> {
     const [capacity, leakTokens, leakIntervalMs] = this.bucketArgs;
-    return this.script([this.keyOf(key), capacity, leakTokens, leakIntervalMs, n]);
+    return this.script.run([this.keyOf(key), capacity, leakTokens, leakIntervalMs, n]);
   }
 }

@@ -3,7 +3,7 @@ import type { AcquireOptions } from '../core/rate-limiter';
 import { requireCost, requireKey, requireNonNegativeInteger } from '../core/validate';
 import { type LeakyBucketConfig, leakyBucketParams } from '../memory/leaky-bucket-meter';
 import { RedisLimiterBase, type RedisLimiterOptions } from './redis-limiter-base';
-import { defineScript, type ScriptRunner } from './redis-script';
+import type { RedisScript } from './redis-script';
 import { LEAKY_BUCKET_QUEUE_KEY_KIND, LEAKY_BUCKET_QUEUE_LUA } from './scripts/leaky-bucket.lua';
 
 /**
@@ -14,13 +14,13 @@ import { LEAKY_BUCKET_QUEUE_KEY_KIND, LEAKY_BUCKET_QUEUE_LUA } from './scripts/l
  */
 export class RedisLeakyBucketQueue extends RedisLimiterBase {
   readonly params: Required<LeakyBucketConfig>;
-  private readonly script: ScriptRunner;
+  private readonly script: RedisScript;
 
   constructor(config: LeakyBucketConfig, options: RedisLimiterOptions) {
     const params = leakyBucketParams(config);
     super(params.capacity, params.capacity, [LEAKY_BUCKET_QUEUE_KEY_KIND], options);
     this.params = params;
-    this.script = defineScript(this.guard.redis, 'leakyBucketQueue', 1, LEAKY_BUCKET_QUEUE_LUA);
+    this.script = this.guard.script('leakyBucketQueue', 1, LEAKY_BUCKET_QUEUE_LUA);
   }
 
   /**
@@ -34,7 +34,7 @@ export class RedisLeakyBucketQueue extends RedisLimiterBase {
     const maxDelayMs = options?.timeoutMs === undefined ? -1 : requireNonNegativeInteger('timeoutMs', options.timeoutMs);
     let reply: number[];
     try {
-      reply = await this.guard.withTimeout(this.reserve(key, n, maxDelayMs));
+      reply = await this.reserve(key, n, maxDelayMs);
     } catch (error: unknown) {
       if (this.guard.failurePolicy === 'fail-open') return;
       throw this.guard.unavailable(error);
@@ -53,6 +53,6 @@ export class RedisLeakyBucketQueue extends RedisLimiterBase {
 
   private reserve(key: string, n: number, maxDelayMs: number): Promise<number[]> {
     const { capacity, leakTokens, leakIntervalMs } = this.params;
-    return this.script([this.keyOf(key), capacity, leakTokens, leakIntervalMs, n, maxDelayMs]);
+    return this.script.run([this.keyOf(key), capacity, leakTokens, leakIntervalMs, n, maxDelayMs]);
   }
 }

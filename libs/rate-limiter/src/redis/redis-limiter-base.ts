@@ -36,7 +36,7 @@ export abstract class RedisLimiterBase implements RateLimiter {
     requireCost(n, this.maxCost);
     let reply: number[];
     try {
-      reply = await this.guard.withTimeout(this.runDecide(key, n));
+      reply = await this.runDecide(key, n);
     } catch (error: unknown) {
       return this.guard.failureDecision(this.limit, error);
     }
@@ -74,8 +74,8 @@ export abstract class RedisLimiterBase implements RateLimiter {
   }
 
   /**
-   * Runs the algorithm's script for the (validated) `key`; resolves to
-   * `[allowed, remaining, retryAfterMs, resetMs]`.
+   * Runs the algorithm's script for the (validated) `key` (timed by the guard's command
+   * timeout); resolves to `[allowed, remaining, retryAfterMs, resetMs]`.
    */
   protected abstract runDecide(key: string, n: number): Promise<number[]>;
 }

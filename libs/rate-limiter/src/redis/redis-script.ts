@@ -1,30 +1,65 @@
+import { createHash } from 'node:crypto';
+import { Command } from 'ioredis';
+import type { DeadlineQueue } from './deadline-queue';
 import type { RedisConnection } from './redis-client';
 
-/**
- * Runs a script on one argument list: its keys first (as many as declared, so that Redis
- * Cluster can route by them), then its arguments. Resolves to the reply, checked to be an
- * array of integers.
- */
-export type ScriptRunner = (keysAndArgs: (string | number)[]) => Promise<number[]>;
-
-type DynamicCommand = (...keysAndArgs: (string | number)[]) => Promise<unknown>;
+type CommandOptions = NonNullable<ConstructorParameters<typeof Command>[2]>;
 
 /**
- * Registers `lua` on `connection` with ioredis `defineCommand` (EVALSHA, falling back to
- * EVAL on NOSCRIPT — safe: a NOSCRIPT reply means nothing ran) and returns a typed runner.
- * The command name embeds a hash of the source, so two versions never collide.
+ * One Lua script of a limiter, run as a single ioredis `Command`: `EVALSHA`, then `EVAL` if
+ * the server does not have the script (a `NOSCRIPT` reply means nothing ran, so the second
+ * send cannot count twice). Every send is timed by the limiter's {@link DeadlineQueue},
+ * which rejects the command itself when its time is up.
+ *
+ * Why not ioredis `defineCommand`: per call it adds a `.catch` promise for its `NOSCRIPT`
+ * fallback and a closure in `toWritable`, and the timeout needed a wrapper promise of its
+ * own. A decision made one round trip at a time is bound by the client's work around the
+ * round trip, and those were a few percent of it.
  */
-export function defineScript(connection: RedisConnection, name: string, numberOfKeys: number, lua: string): ScriptRunner {
-  const command = `rateLimiter_${name}_${sourceHash(lua)}`;
-  const commands = connection as unknown as Record<string, DynamicCommand | undefined>;
-  if (typeof commands[command] !== 'function') connection.defineCommand(command, { numberOfKeys, lua });
-  const run = commands[command] as DynamicCommand;
-  // Built once per script, not per call (the hot path allocates only the argument list).
-  const check = (reply: unknown): number[] => {
+export class RedisScript {
+  private readonly sha: string;
+  private readonly commandOptions: CommandOptions;
+
+  constructor(
+    private readonly connection: RedisConnection,
+    /** Names the script in error messages. */
+    private readonly name: string,
+    /** How many leading entries of every argument list are keys (Redis Cluster routes by them). */
+    private readonly numberOfKeys: number,
+    private readonly lua: string,
+    private readonly deadlines: DeadlineQueue,
+  ) {
+    this.sha = createHash('sha1').update(lua).digest('hex');
+    // A client-wide key prefix applies to script keys too, as it does for defineCommand.
+    const { keyPrefix } = connection.options as { keyPrefix?: string };
+    this.commandOptions = { replyEncoding: 'utf8', keyPrefix };
+  }
+
+  /**
+   * Runs the script on `keysAndArgs` (keys first, then arguments) and resolves to its reply,
+   * checked to be an array of integers. Rejects on an error reply, a connection failure or
+   * the command timeout.
+   */
+  async run(keysAndArgs: readonly (string | number)[]): Promise<number[]> {
+    let reply: unknown;
+    try {
+      reply = await this.send('evalsha', this.sha, keysAndArgs);
+    } catch (error: unknown) {
+      if (!isNoScript(error)) throw error;
+      reply = await this.send('eval', this.lua, keysAndArgs);
+    }
     if (isIntegerArray(reply)) return reply;
-    throw new TypeError(`unexpected reply from ${command}: ${JSON.stringify(reply)}`);
-  };
-  return (keysAndArgs) => run.apply(connection, keysAndArgs).then(check);
+    throw new TypeError(`unexpected reply from script ${this.name}: ${JSON.stringify(reply)}`);
+  }
+
+  private send(verb: 'evalsha' | 'eval', script: string, keysAndArgs: readonly (string | number)[]): Promise<unknown> {
+    // A nested argument list is flattened by Command itself (its ArgumentType allows it),
+    // which copies it anyway: no second copy here.
+    const command = new Command(verb, [script, this.numberOfKeys, keysAndArgs as (string | number)[]], this.commandOptions);
+    this.deadlines.track(command);
+    void this.connection.sendCommand(command);
+    return command.promise;
+  }
 }
 
 /** Whether `reply` is an array of numbers (Redis integer replies). */
@@ -34,12 +69,6 @@ export function isIntegerArray(reply: unknown): reply is number[] {
   return true;
 }
 
-// FNV-1a, 32 bits: only needs to tell script versions apart.
-function sourceHash(source: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < source.length; i += 1) {
-    hash ^= source.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16);
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }

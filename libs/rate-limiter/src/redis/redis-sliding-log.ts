@@ -1,6 +1,6 @@
 import { type WindowConfig, windowParams } from '../memory/fixed-window';
 import { RedisLimiterBase, type RedisLimiterOptions } from './redis-limiter-base';
-import { defineScript, type ScriptRunner } from './redis-script';
+import type { RedisScript } from './redis-script';
 import { SLIDING_LOG_KEY_KINDS, SLIDING_LOG_LUA } from './scripts/window.lua';
 
 /**
@@ -10,7 +10,7 @@ import { SLIDING_LOG_KEY_KINDS, SLIDING_LOG_LUA } from './scripts/window.lua';
  */
 export class RedisSlidingLog extends RedisLimiterBase {
   readonly params: Required<WindowConfig>;
-  private readonly script: ScriptRunner;
+  private readonly script: RedisScript;
   private readonly limitArg: string;
   private readonly windowArg: string;
 
@@ -20,11 +20,11 @@ export class RedisSlidingLog extends RedisLimiterBase {
     this.params = params;
     this.limitArg = String(params.limit);
     this.windowArg = String(params.windowMs);
-    this.script = defineScript(this.guard.redis, 'slidingLog', 2, SLIDING_LOG_LUA);
+    this.script = this.guard.script('slidingLog', 2, SLIDING_LOG_LUA);
   }
 
   protected runDecide(key: string, n: number): Promise<number[]> {
     const [log, seq] = this.keysFor(key);
-    return this.script([log, seq, this.limitArg, this.windowArg, n]);
+    return this.script.run([log, seq, this.limitArg, this.windowArg, n]);
   }
 }

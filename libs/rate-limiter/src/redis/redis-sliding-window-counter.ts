@@ -1,6 +1,6 @@
 import { type WindowConfig, windowParams } from '../memory/fixed-window';
 import { RedisLimiterBase, type RedisLimiterOptions } from './redis-limiter-base';
-import { defineScript, type ScriptRunner } from './redis-script';
+import type { RedisScript } from './redis-script';
 import { SLIDING_WINDOW_COUNTER_KEY_KIND, SLIDING_WINDOW_COUNTER_LUA } from './scripts/window.lua';
 
 /**
@@ -10,7 +10,7 @@ import { SLIDING_WINDOW_COUNTER_KEY_KIND, SLIDING_WINDOW_COUNTER_LUA } from './s
  */
 export class RedisSlidingWindowCounter extends RedisLimiterBase {
   readonly params: Required<WindowConfig>;
-  private readonly script: ScriptRunner;
+  private readonly script: RedisScript;
   private readonly limitArg: string;
   private readonly windowArg: string;
 
@@ -20,10 +20,10 @@ export class RedisSlidingWindowCounter extends RedisLimiterBase {
     this.params = params;
     this.limitArg = String(params.limit);
     this.windowArg = String(params.windowMs);
-    this.script = defineScript(this.guard.redis, 'slidingWindowCounter', 1, SLIDING_WINDOW_COUNTER_LUA);
+    this.script = this.guard.script('slidingWindowCounter', 1, SLIDING_WINDOW_COUNTER_LUA);
   }
 
   protected runDecide(key: string, n: number): Promise<number[]> {
-    return this.script([this.keyOf(key), this.limitArg, this.windowArg, n]);
+    return this.script.run([this.keyOf(key), this.limitArg, this.windowArg, n]);
   }
 }

@@ -1,6 +1,6 @@
 import { type TokenBucketConfig, type TokenBucketParams, tokenBucketParams } from '../memory/token-bucket';
 import { RedisLimiterBase, type RedisLimiterOptions } from './redis-limiter-base';
-import { defineScript, type ScriptRunner } from './redis-script';
+import type { RedisScript } from './redis-script';
 import { TOKEN_BUCKET_KEY_KIND, TOKEN_BUCKET_LUA } from './scripts/token-bucket.lua';
 
 /**
@@ -11,7 +11,7 @@ import { TOKEN_BUCKET_KEY_KIND, TOKEN_BUCKET_LUA } from './scripts/token-bucket.
  */
 export class RedisTokenBucket extends RedisLimiterBase {
   readonly params: TokenBucketParams;
-  private readonly script: ScriptRunner;
+  private readonly script: RedisScript;
   // capacity, refillTokens, refillIntervalMs, stringified once.
   private readonly bucketArgs: readonly [string, string, string];
   private readonly borrowArg: string;
@@ -22,11 +22,11 @@ export class RedisTokenBucket extends RedisLimiterBase {
     this.params = params;
     this.bucketArgs = [String(params.capacity), String(params.refillTokens), String(params.refillIntervalMs)];
     this.borrowArg = params.mode === 'borrow' ? '1' : '0';
-    this.script = defineScript(this.guard.redis, 'tokenBucket', 1, TOKEN_BUCKET_LUA);
+    this.script = this.guard.script('tokenBucket', 1, TOKEN_BUCKET_LUA);
   }
 
   protected runDecide(key: string, n: number): Promise<number[]> {
     const [capacity, refillTokens, refillIntervalMs] = this.bucketArgs;
-    return this.script([this.keyOf(key), capacity, refillTokens, refillIntervalMs, n, this.borrowArg]);
+    return this.script.run([this.keyOf(key), capacity, refillTokens, refillIntervalMs, n, this.borrowArg]);
   }
 }
