@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { ClusterHarness } from '@raft/cluster-testing';
 
 describe('raft-node client API contract and input handling', () => {
@@ -64,6 +66,12 @@ describe('raft-node client API contract and input handling', () => {
     const w = await c.putReliably('after-junk', 'ok', 'junk', '1');
     expect(w).toBeGreaterThan(0);
     expect((await c.request('n1', 'GET', '/v1/kv/after-junk')).body['value']).toBe('ok');
+  });
+
+  it('nodes started by the cluster CLI run with its garbage-collector flags', () => {
+    const file = JSON.parse(readFileSync(join(c.dataDir, 'cluster.json'), 'utf8')) as { nodes: Record<string, { pid: number }> };
+    const argv = readFileSync(`/proc/${file.nodes['n1']!.pid}/cmdline`, 'utf8').split('\0');
+    expect(argv).toEqual(expect.arrayContaining(['--max-semi-space-size=64', '--single-threaded-gc']));
   });
 
   it('/health reports the node up with its leader, and /metrics counts requests, peer traffic and the rejected junk connections', async () => {

@@ -48,16 +48,28 @@ function nodeRecord(file: Pick<ClusterFile, 'basePort' | 'dataDir' | 'clusterId'
       PEER_PORT: String(peerPort),
       DATA_DIR: dataDir,
     },
-    command: [process.execPath, '--enable-source-maps', RAFT_NODE_HEAP_FLAG, ...nodeArgs(), join(repoRoot, 'dist/apps/raft-node/src/main.js')],
+    command: [process.execPath, '--enable-source-maps', ...gcArgs(), ...nodeArgs(), join(repoRoot, 'dist/apps/raft-node/src/main.js')],
   };
 }
 
 /**
- * A 64 MB young generation (Node 20's default is 16 MB): every request allocates (HTTP
- * parsing, DTOs, msgpack frames) and scavenges were ~8% of a node's CPU under load; with
- * this, node CPU per committed put fell ~4–5% in 5 of 6 paired runs (BENCHMARKS.md).
+ * The raft-node processes' garbage-collector flags, unless `RAFT_NODE_GC_ARGS` replaces them
+ * (space-separated; e.g. `--max-semi-space-size=64` alone for parallel scavenging):
+ * - a 64 MB young generation (Node 20's default is 16 MB): every request allocates (HTTP
+ *   parsing, DTOs, msgpack frames) and scavenges were ~8% of a node's CPU under load; with
+ *   it, node CPU per committed put fell ~4–5% in 5 of 6 paired runs;
+ * - `--single-threaded-gc`: the nodes of a local cluster share the machine's cores, and
+ *   V8's helper threads spent 3–4x a scavenge's pause on them; scavenging on the main
+ *   thread alone lowered CPU per put in 3 of 3 pairs and p99 at 16 and 64 clients in the KV
+ *   benchmark (BENCHMARKS.md, "Eighth session"). On a host of its own a node may do better
+ *   with parallel scavenging.
  */
-const RAFT_NODE_HEAP_FLAG = '--max-semi-space-size=64';
+const RAFT_NODE_GC_FLAGS = ['--max-semi-space-size=64', '--single-threaded-gc'];
+
+function gcArgs(): string[] {
+  const override = process.env['RAFT_NODE_GC_ARGS'];
+  return override === undefined ? RAFT_NODE_GC_FLAGS : override.split(' ').filter((a) => a !== '');
+}
 
 /**
  * Extra Node.js flags for the raft-node processes from `RAFT_NODE_ARGS` (space-separated),
