@@ -71,7 +71,7 @@ describe('raft-node client API contract and input handling', () => {
   it('nodes started by the cluster CLI run with its garbage-collector flags', () => {
     const file = JSON.parse(readFileSync(join(c.dataDir, 'cluster.json'), 'utf8')) as { nodes: Record<string, { pid: number }> };
     const argv = readFileSync(`/proc/${file.nodes['n1']!.pid}/cmdline`, 'utf8').split('\0');
-    expect(argv).toEqual(expect.arrayContaining(['--max-semi-space-size=64', '--single-threaded-gc']));
+    expect(argv).toEqual(expect.arrayContaining(['--max-semi-space-size=64', '--no-parallel-scavenge']));
   });
 
   it('/health reports the node up with its leader, and /metrics counts requests, peer traffic and the rejected junk connections', async () => {

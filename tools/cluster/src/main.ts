@@ -58,13 +58,15 @@ function nodeRecord(file: Pick<ClusterFile, 'basePort' | 'dataDir' | 'clusterId'
  * - a 64 MB young generation (Node 20's default is 16 MB): every request allocates (HTTP
  *   parsing, DTOs, msgpack frames) and scavenges were ~8% of a node's CPU under load; with
  *   it, node CPU per committed put fell ~4–5% in 5 of 6 paired runs;
- * - `--single-threaded-gc`: the nodes of a local cluster share the machine's cores, and
- *   V8's helper threads spent 3–4x a scavenge's pause on them; scavenging on the main
- *   thread alone lowered CPU per put in 3 of 3 pairs and p99 at 16 and 64 clients in the KV
- *   benchmark (BENCHMARKS.md, "Eighth session"). On a host of its own a node may do better
- *   with parallel scavenging.
+ * - `--no-parallel-scavenge`: the nodes of a local cluster share the machine's cores, and
+ *   V8's scavenger helper threads spent 3–4x a scavenge's pause on them. Scavenging on the
+ *   main thread alone raised throughput at 256 clients and lowered CPU per put. It keeps
+ *   concurrent marking, which `--single-threaded-gc` also turns off: with that flag the
+ *   old-generation pauses of a run summed to about twice as much. Measurements:
+ *   BENCHMARKS.md, "Eighth session". On a host of its own a node may do better with
+ *   parallel scavenging.
  */
-const RAFT_NODE_GC_FLAGS = ['--max-semi-space-size=64', '--single-threaded-gc'];
+const RAFT_NODE_GC_FLAGS = ['--max-semi-space-size=64', '--no-parallel-scavenge'];
 
 function gcArgs(): string[] {
   const override = process.env['RAFT_NODE_GC_ARGS'];
