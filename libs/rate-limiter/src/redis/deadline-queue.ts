@@ -1,7 +1,6 @@
 /**
- * Something the queue can time out: an ioredis `Command` has exactly this shape
- * (`isResolved` turns true once it has its reply; `reject` settles its promise, and does
- * nothing once it is settled).
+ * Something the queue can time out: `isResolved` turns true once it has finished, either
+ * way; `reject` settles it with the timeout error, and does nothing once it is settled.
  */
 export interface Expirable {
   readonly isResolved: boolean;
@@ -22,8 +21,7 @@ interface PendingPromise extends Expirable {
  *
  * Every call has the same timeout, so deadlines are in call order and only the head of the
  * FIFO ever needs checking. Items that finished are dropped from the head when the next one
- * is tracked or the timer fires (an item that failed without resolving stays until its
- * deadline, when rejecting it again does nothing).
+ * is tracked or the timer fires.
  */
 export class DeadlineQueue {
   private readonly items: Expirable[] = [];

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Command } from 'ioredis';
-import type { DeadlineQueue } from './deadline-queue';
+import type { DeadlineQueue, Expirable } from './deadline-queue';
 import type { RedisConnection } from './redis-client';
 
 type CommandOptions = NonNullable<ConstructorParameters<typeof Command>[2]>;
@@ -42,23 +42,50 @@ export class RedisScript {
    */
   async run(keysAndArgs: readonly (string | number)[]): Promise<number[]> {
     let reply: unknown;
+    let sent = this.send('evalsha', this.sha, keysAndArgs);
     try {
-      reply = await this.send('evalsha', this.sha, keysAndArgs);
+      reply = await sent.command.promise;
     } catch (error: unknown) {
+      sent.failed = true;
       if (!isNoScript(error)) throw error;
-      reply = await this.send('eval', this.lua, keysAndArgs);
+      sent = this.send('eval', this.lua, keysAndArgs);
+      try {
+        reply = await sent.command.promise;
+      } catch (retryError: unknown) {
+        sent.failed = true;
+        throw retryError;
+      }
     }
     if (isIntegerArray(reply)) return reply;
     throw new TypeError(`unexpected reply from script ${this.name}: ${JSON.stringify(reply)}`);
   }
 
-  private send(verb: 'evalsha' | 'eval', script: string, keysAndArgs: readonly (string | number)[]): Promise<unknown> {
+  private send(verb: 'evalsha' | 'eval', script: string, keysAndArgs: readonly (string | number)[]): SentCommand {
     // A nested argument list is flattened by Command itself (its ArgumentType allows it),
     // which copies it anyway: no second copy here.
-    const command = new Command(verb, [script, this.numberOfKeys, keysAndArgs as (string | number)[]], this.commandOptions);
-    this.deadlines.track(command);
-    void this.connection.sendCommand(command);
-    return command.promise;
+    const sent = new SentCommand(new Command(verb, [script, this.numberOfKeys, keysAndArgs as (string | number)[]], this.commandOptions));
+    this.deadlines.track(sent);
+    void this.connection.sendCommand(sent.command);
+    return sent;
+  }
+}
+
+/**
+ * A command as the deadline queue sees it. ioredis marks only a command that got its reply
+ * (`isResolved`); `run` marks one that failed, so that a failure (e.g. every call while
+ * Redis is down, each rejected at once) leaves the queue at once instead of at its deadline.
+ */
+class SentCommand implements Expirable {
+  failed = false;
+
+  constructor(readonly command: Command) {}
+
+  get isResolved(): boolean {
+    return this.failed || this.command.isResolved;
+  }
+
+  reject(error: Error): void {
+    this.command.reject(error);
   }
 }
 

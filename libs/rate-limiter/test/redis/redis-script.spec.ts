@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { createLimiterRedis } from '../../src';
 import { DeadlineQueue } from '../../src/redis/deadline-queue';
 import { RedisScript } from '../../src/redis/redis-script';
-import { connect, deleteKeys, REDIS_HOST, REDIS_PORT, uniquePrefix } from '../support/redis';
+import { closedPort, connect, deleteKeys, REDIS_HOST, REDIS_PORT, uniquePrefix } from '../support/redis';
 
 class TimedOut extends Error {}
 
@@ -87,5 +87,17 @@ describe('DeadlineQueue.track (items that settle by themselves, e.g. ioredis com
       current.isResolved = true;
     }
     expect(queue.size).toBe(0);
+  });
+});
+
+describe('RedisScript on a connection that is down', () => {
+  it('fails every call at once, and a failed call leaves the deadline queue at once', async () => {
+    const down = createLimiterRedis({ port: await closedPort(), retryStrategy: () => null });
+    down.on('error', () => undefined);
+    await new Promise((resolve) => down.once('end', resolve));
+    const deadlines = new DeadlineQueue(60_000, () => new TimedOut());
+    const script = new RedisScript(down, 'counting', 1, countingLua(), deadlines);
+    for (let i = 0; i < 1000; i += 1) await expect(script.run(['k', 1])).rejects.toThrow('Connection is closed');
+    expect(deadlines.size).toBe(0);
   });
 });
