@@ -1,21 +1,20 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { PeerLinkStats, PeerTransportStats } from '@raft/raft-transport';
 
-type PeerCounterField = 'sentFrames' | 'sentMessages' | 'sentBytes' | 'dropped' | 'reconnects';
 type ServerCounterField = 'receivedFrames' | 'receivedMessages' | 'receivedBytes' | 'rejectedConnections';
 
-const PEER_GAUGES: readonly (readonly [string, string, (link: PeerLinkStats) => number])[] = [
-  ['raft_peer_connected', '1 while the outbound connection to the peer is up (handshake done)', (link) => (link.connected ? 1 : 0)],
-  ['raft_peer_queued_messages', 'Messages waiting in the bounded send queue of each peer', (link) => link.queuedMessages],
-  ['raft_peer_queued_bytes', 'Bytes waiting in the bounded send queue of each peer', (link) => link.queuedBytes],
-];
+/** A per-peer series: a gauge (current value) or a counter (the transport's cumulative count). */
+type PeerMetric = readonly [kind: 'gauge' | 'counter', name: string, help: string, valueOf: (link: PeerLinkStats) => number];
 
-const PEER_COUNTERS: readonly (readonly [string, string, PeerCounterField])[] = [
-  ['raft_peer_sent_frames_total', 'Frames written to each peer', 'sentFrames'],
-  ['raft_peer_sent_messages_total', 'Raft messages sent to each peer', 'sentMessages'],
-  ['raft_peer_sent_bytes_total', 'Wire bytes sent to each peer (frame headers included)', 'sentBytes'],
-  ['raft_peer_dropped_messages_total', 'Messages to each peer dropped because its queue was full or a message did not fit a frame', 'dropped'],
-  ['raft_peer_reconnects_total', 'Connections to each peer established after the first', 'reconnects'],
+const PEER_METRICS: readonly PeerMetric[] = [
+  ['gauge', 'raft_peer_connected', '1 while the outbound connection to the peer is up (handshake done)', (link) => (link.connected ? 1 : 0)],
+  ['gauge', 'raft_peer_queued_messages', 'Messages waiting in the bounded send queue of each peer', (link) => link.queuedMessages],
+  ['gauge', 'raft_peer_queued_bytes', 'Bytes waiting in the bounded send queue of each peer', (link) => link.queuedBytes],
+  ['counter', 'raft_peer_sent_frames_total', 'Frames written to each peer', (link) => link.sentFrames],
+  ['counter', 'raft_peer_sent_messages_total', 'Raft messages sent to each peer', (link) => link.sentMessages],
+  ['counter', 'raft_peer_sent_bytes_total', 'Wire bytes sent to each peer (frame headers included)', (link) => link.sentBytes],
+  ['counter', 'raft_peer_dropped_messages_total', 'Messages to each peer dropped because its queue was full or a message did not fit a frame', (link) => link.dropped],
+  ['counter', 'raft_peer_reconnects_total', 'Connections to each peer established after the first', (link) => link.reconnects],
 ];
 
 const SERVER_COUNTERS: readonly (readonly [string, string, ServerCounterField])[] = [
@@ -33,27 +32,21 @@ const SERVER_COUNTERS: readonly (readonly [string, string, ServerCounterField])[
  */
 export function registerTransportMetrics(registry: Registry, stats: () => PeerTransportStats | null): void {
   // Each collector takes its own snapshot of the stats: a few small objects per scrape.
-  for (const [name, help, valueOf] of PEER_GAUGES) {
-    new Gauge({
+  for (const [kind, name, help, valueOf] of PEER_METRICS) {
+    // Both kinds are rewritten from the snapshot at each scrape; a counter is reset and then
+    // incremented by the cumulative count (prom-client counters have no set).
+    const Metric = kind === 'gauge' ? Gauge : Counter;
+    new Metric({
       name,
       help,
       labelNames: ['peer'],
       registers: [registry],
-      collect() {
+      collect(this: Gauge<'peer'> | Counter<'peer'>) {
         this.reset();
-        for (const [peer, link] of peersOf(stats())) this.set({ peer }, valueOf(link));
-      },
-    });
-  }
-  for (const [name, help, field] of PEER_COUNTERS) {
-    new Counter({
-      name,
-      help,
-      labelNames: ['peer'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const [peer, link] of peersOf(stats())) this.inc({ peer }, link[field]);
+        for (const [peer, link] of peersOf(stats())) {
+          if (this instanceof Gauge) this.set({ peer }, valueOf(link));
+          else this.inc({ peer }, valueOf(link));
+        }
       },
     });
   }

@@ -90,7 +90,7 @@ class SentCommand implements Expirable {
 }
 
 /** Whether `reply` is an array of numbers (Redis integer replies). */
-export function isIntegerArray(reply: unknown): reply is number[] {
+function isIntegerArray(reply: unknown): reply is number[] {
   if (!Array.isArray(reply)) return false;
   for (let i = 0; i < reply.length; i += 1) if (typeof reply[i] !== 'number') return false;
   return true;

@@ -52,3 +52,35 @@ describe('DeadlineQueue (one shared timer for every call’s timeout)', () => {
     expect(queue.size).toBe(0);
   });
 });
+
+describe('DeadlineQueue.track (items that settle by themselves, e.g. ioredis commands)', () => {
+  const item = () => {
+    const rejected: Error[] = [];
+    return { isResolved: false, rejected, reject: (error: Error) => void rejected.push(error) };
+  };
+
+  it('rejects an item not resolved by its deadline and leaves a resolved one alone', async () => {
+    const queue = new DeadlineQueue(40, () => new TimedOut());
+    const late = item();
+    const inTime = item();
+    queue.track(inTime);
+    queue.track(late);
+    inTime.isResolved = true;
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(inTime.rejected).toEqual([]);
+    expect(late.rejected).toHaveLength(1);
+    expect(late.rejected[0]).toBeInstanceOf(TimedOut);
+    expect(queue.size).toBe(0);
+  });
+
+  it('drops resolved items from the head as new ones arrive, so a sequential caller keeps it at one', () => {
+    const queue = new DeadlineQueue(10_000, () => new TimedOut());
+    for (let i = 0; i < 5000; i += 1) {
+      const current = item();
+      queue.track(current);
+      expect(queue.size).toBe(1);
+      current.isResolved = true;
+    }
+    expect(queue.size).toBe(0);
+  });
+});
