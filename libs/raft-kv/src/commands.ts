@@ -1,4 +1,7 @@
-import { Packr } from 'msgpackr';
+import { BINARY_COMMAND_TAG, decodeBinaryCommand, encodeBinaryCommand } from './command-codec';
+import { decodeMsgpackCommand } from './msgpack-command';
+
+export { MalformedCommandError } from './command-codec';
 
 /** Identifies a client request for exactly-once execution. */
 export interface RequestIds {
@@ -85,47 +88,20 @@ export interface ExpiredResult {
 
 export type KvResult = PutResult | DeleteResult | CasResult | IncrResult | AppendResult | RejectedResult | ExpiredResult;
 
-const packr = new Packr({ useRecords: false, moreTypes: false });
-
-/** Binary encoding of a command for the Raft log. */
+/**
+ * Binary encoding of a command for the Raft log (layout in this library's README).
+ * The result owns its bytes.
+ */
 export function encodeCommand(cmd: KvCommand): Uint8Array {
-  return packr.pack(cmd);
+  return encodeBinaryCommand(cmd);
 }
 
-/** Thrown when a log entry does not hold a valid command. */
-export class MalformedCommandError extends Error {
-  readonly code = 'MALFORMED_COMMAND';
-}
-
-/** Decodes and validates a command from a log entry. */
+/**
+ * Decodes and validates a command from a log entry: the binary layout, or a msgpack map as
+ * versions before it wrote (logs and snapshots outlive upgrades).
+ */
 export function decodeCommand(data: Uint8Array): KvCommand {
-  const raw: unknown = packr.unpack(data);
-  if (typeof raw !== 'object' || raw === null) throw new MalformedCommandError('command is not a map');
-  const c = raw as Record<string, unknown>;
-  const str = (k: string): boolean => typeof c[k] === 'string';
-  if (!str('key') || !str('clientId') || !str('requestId') || typeof c['ts'] !== 'number') {
-    throw new MalformedCommandError('command lacks key, ids or timestamp');
-  }
-  if (c['untracked'] !== undefined && c['untracked'] !== true) throw new MalformedCommandError('untracked must be true when present');
-  switch (c['op']) {
-    case 'put':
-      if (!str('value')) throw new MalformedCommandError('put needs a string value');
-      break;
-    case 'del':
-      break;
-    case 'cas':
-      if (!str('value') || !(c['expect'] === null || str('expect'))) throw new MalformedCommandError('cas needs value and expect');
-      break;
-    case 'incr':
-      if (!Number.isSafeInteger(c['delta'])) throw new MalformedCommandError('incr needs an integer delta');
-      break;
-    case 'append':
-      if (!str('sender') || !str('clientMsgId') || !str('msgId') || !str('body')) throw new MalformedCommandError('append needs sender, clientMsgId, msgId and body');
-      break;
-    default:
-      throw new MalformedCommandError(`unknown op ${String(c['op'])}`);
-  }
-  return raw as KvCommand;
+  return data[0] === BINARY_COMMAND_TAG ? decodeBinaryCommand(data) : decodeMsgpackCommand(data);
 }
 
 /** The key a proposer waits on: unique per (client, request). */

@@ -3,3 +3,4 @@ export * from './kv-store';
 export * from './kv-state-machine';
 export * from './watch-hub';
 export * from './snapshot-codec';
+export { encodeMsgpackCommand } from './msgpack-command';
