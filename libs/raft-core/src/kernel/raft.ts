@@ -1069,7 +1069,8 @@ export class RaftKernel {
   /** One heartbeat round confirms every read that arrived since the previous round. */
   private flushReadBatch(): void {
     const seq = this.broadcastHeartbeat();
-    for (const r of this.readBatch) this.reads.add({ ...r, seq });
+    // A literal, not `{ ...r, seq }`: adding a property after a spread is ~1 µs in Node 20.
+    for (const r of this.readBatch) this.reads.add({ ctx: r.ctx, index: r.index, requester: r.requester, seq });
     this.readBatch = [];
   }
 
