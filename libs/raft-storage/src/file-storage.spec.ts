@@ -4,6 +4,7 @@ import type { Entry, SnapshotMeta } from '@raft/raft-core';
 import { entries, FaultyFs, tempDir, text } from '../test/helpers';
 import { StorageIOError } from './errors';
 import { FileStorage } from './file-storage';
+import { SNAPSHOT_SYNC_BYTES } from './snapshot-store';
 
 const config = { voters: ['n1', 'n2', 'n3'], learners: [], outgoing: [] };
 const meta = (index: number, term: number): SnapshotMeta => ({ index, term, config });
@@ -150,6 +151,39 @@ describe('FileStorage', () => {
     expect(text(s.read(meta(20, 1), 2, 3))).toBe('ent');
     expect(s.size(meta(20, 1))).toBe(6);
     expect(readdirSync(join(t.dir, 'snap'))).toEqual(['00000000000000000020-1.snap']);
+  });
+
+  it('flushes a snapshot file to disk every SNAPSHOT_SYNC_BYTES as it is written, not all at commit', async () => {
+    const fs = new FaultyFs();
+    const { s } = await reopen(t.dir, { fs });
+    await s.save(null, entries(1, 20));
+    const w = await s.createSnapshot(meta(10, 1));
+    const chunk = Buffer.alloc(SNAPSHOT_SYNC_BYTES / 4, 7);
+    const syncsAt: number[] = [];
+    const before = fs.syncs;
+    for (let i = 0; i < 20; i++) {
+      await w.write(chunk);
+      syncsAt.push(fs.syncs - before);
+    }
+    // One flush after every fourth quarter-MiB chunk: 5 MiB written, 5 flushes before commit.
+    expect(syncsAt).toEqual([0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5]);
+    await w.commit();
+    const r = await reopen(t.dir);
+    expect(r.state.snapshot).toEqual(meta(10, 1));
+    expect(r.s.size(meta(10, 1))).toBe(5 * SNAPSHOT_SYNC_BYTES);
+  });
+
+  it('a failed flush while writing a snapshot is a typed I/O error and leaves the previous snapshot current', async () => {
+    const fs = new FaultyFs();
+    const { s } = await reopen(t.dir, { fs });
+    await s.save(null, entries(1, 20));
+    await writeSnapshot(s, meta(5, 1), 'five');
+    const w = await s.createSnapshot(meta(10, 1));
+    fs.failNextSync = 'EIO';
+    await expect(w.write(Buffer.alloc(SNAPSHOT_SYNC_BYTES, 1))).rejects.toThrow(StorageIOError);
+    await w.abort();
+    expect(s.current()).toEqual(meta(5, 1));
+    expect(await readAll(s)).toBe('five');
   });
 
   it('a local snapshot finishing after a newer one was installed is discarded, not made current', async () => {

@@ -13,7 +13,7 @@ import { ioError, StorageIOError, StorageUsageError, WalCorruptionError } from '
 import { nodeFileSystem, type FileSystem } from './fs-seam';
 import { encodeEntryInto, encodeHardState, encodeSnapshotMarker, encodeTruncate, entryRecordSize, RecordType } from './records';
 import { scanSegments, segmentName, type SegmentInfo } from './segment-scanner';
-import { SnapshotStore } from './snapshot-store';
+import { SNAPSHOT_SYNC_BYTES, SnapshotStore } from './snapshot-store';
 import { StagingBuffers } from './staging-buffers';
 
 export interface FileStorageOptions {
@@ -29,6 +29,12 @@ export interface FileStorageOptions {
    * bytes the disk has to take.
    */
   readonly preallocateBytes?: number;
+  /**
+   * A snapshot file being written is flushed to disk (`fdatasync`) every this many bytes
+   * (default {@link SNAPSHOT_SYNC_BYTES}; 0 = only once, at commit), so that its flush never
+   * holds the disk for long in front of the WAL's writes.
+   */
+  readonly snapshotSyncBytes?: number;
   readonly fs?: FileSystem;
   /** Told about recoveries (e.g. a torn tail truncated). */
   readonly logger?: { warn(message: string): void; info?(message: string): void };
@@ -105,7 +111,7 @@ export class FileStorage implements RaftStorage {
   ) {
     this.fs = options.fs ?? nodeFileSystem;
     this.walDir = join(dir, 'wal');
-    this.snapshots = new SnapshotStore(this.fs, join(dir, 'snap'));
+    this.snapshots = new SnapshotStore(this.fs, join(dir, 'snap'), sizeOption('snapshotSyncBytes', options.snapshotSyncBytes ?? SNAPSHOT_SYNC_BYTES, 0));
     this.segmentBytes = sizeOption('segmentBytes', options.segmentBytes ?? 64 * 1024 * 1024, 1);
     this.preallocateBytes = Math.min(sizeOption('preallocateBytes', options.preallocateBytes ?? 4 * 1024 * 1024, 0), this.segmentBytes);
   }
