@@ -30,6 +30,17 @@ describe('chat-message on a real raft cluster', () => {
       body: { clientMsgId, body },
     });
 
+  /**
+   * A read in a session, retried on 503 as a client obeying Retry-After would: a 503 means the
+   * projection had not reached the session's revision within CONSISTENCY_WAIT_MS (600 ms here,
+   * so that the 503 test is quick), and a loaded CI machine can need more than one wait.
+   */
+  const readInSession = async <T,>(via: ChatProcess, path: string, token: string, session: string) => {
+    let r = await http<T>(via.base, 'GET', path, { token, session });
+    for (let retry = 0; r.status === 503 && retry < 20; retry++) r = await http<T>(via.base, 'GET', path, { token, session });
+    return r;
+  };
+
   const create = async (user: string, kind: 'direct' | 'group', members: string[]): Promise<string> => {
     const r = await http<{ id: string }>(a.base, 'POST', '/v1/conversations', { token: tokens[user], body: { kind, members, title: `${kind} of ${user}` } });
     expect([200, 201]).toContain(r.status);
@@ -118,7 +129,8 @@ describe('chat-message on a real raft cluster', () => {
     expect(strong.body.messages.map((m) => m.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
     const newest = results.reduce((x, y) => (y.body.seq > x.body.seq ? y : x));
     const session = newest.headers.get('x-session-token')!;
-    const projected = await http<{ messages: Msg[]; source: string }>(b.base, 'GET', `/v1/conversations/${conv}/messages?limit=100`, { token: tokens['bob'], session });
+    const projected = await readInSession<{ messages: Msg[]; source: string }>(b, `/v1/conversations/${conv}/messages?limit=100`, tokens['bob']!, session);
+    expect(projected.status).toBe(200);
     expect(projected.body.source).toBe('projection');
     expect(projected.body.messages.map((m) => [m.seq, m.msgId, m.body])).toEqual(strong.body.messages.map((m) => [m.seq, m.msgId, m.body]));
   });
@@ -216,7 +228,7 @@ describe('chat-message on a real raft cluster', () => {
     }
     // Read-your-writes: once this returns, everything sent while offline is projected, so
     // the resume must deliver all of it through sync.
-    const caughtUp = await http<{ messages: Msg[] }>(a.base, 'GET', `/v1/conversations/${big}/messages?afterSeq=11`, { token: tokens['bob'], session: lastSend!.headers.get('x-session-token')! });
+    const caughtUp = await readInSession<{ messages: Msg[] }>(a, `/v1/conversations/${big}/messages?afterSeq=11`, tokens['bob']!, lastSend!.headers.get('x-session-token')!);
     expect(caughtUp.body.messages.map((m) => m.seq)).toEqual([12]);
     const framesBefore = alice.frames.length;
     await alice.connect(); // same client, same cursor: resume on the other instance would work too
@@ -280,7 +292,7 @@ describe('chat-message on a real raft cluster', () => {
     const sent = await send(a, 'carol', conv, 'mine');
     const session = sent.headers.get('x-session-token')!;
     expect(session).toMatch(/^s1\./);
-    const read = await http<{ messages: Msg[] }>(b.base, 'GET', `/v1/conversations/${conv}/messages`, { token: tokens['carol'], session });
+    const read = await readInSession<{ messages: Msg[] }>(b, `/v1/conversations/${conv}/messages`, tokens['carol']!, session);
     expect(read.status).toBe(200);
     expect(read.body.messages.map((m) => m.body)).toEqual(['mine']);
     // A session that has seen a revision the projection will not reach in time.
