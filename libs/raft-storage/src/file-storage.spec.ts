@@ -173,6 +173,31 @@ describe('FileStorage', () => {
     expect(r.s.size(meta(10, 1))).toBe(5 * SNAPSHOT_SYNC_BYTES);
   });
 
+  it('paces snapshot writes to snapshotWriteBytesPerSecond, waiting only when ahead of that rate', async () => {
+    let now = 1000;
+    const sleeps: number[] = [];
+    const clock = { now: () => now, sleep: async (ms: number) => void (sleeps.push(ms), (now += ms)) };
+    const { s } = await reopen(t.dir, { snapshotClock: clock, snapshotWriteBytesPerSecond: 1024 * 1024 });
+    await s.save(null, entries(1, 20));
+    const w = await s.createSnapshot(meta(10, 1));
+    const quarter = Buffer.alloc(256 * 1024, 3);
+    await w.write(quarter);
+    now += 100; // the caller took 100 ms to produce the next chunk: only 150 ms left to wait
+    await w.write(quarter);
+    now += 400; // the caller fell behind the rate: no wait after the third chunk…
+    await w.write(quarter);
+    await w.write(quarter); // …and after the fourth, only until 1 MiB is 1 s after the start
+    await w.commit();
+    expect(sleeps).toEqual([250, 150, 100]);
+    expect(s.size(meta(10, 1))).toBe(1024 * 1024);
+    const unpaced = await reopen(t.dir, { snapshotClock: clock, snapshotWriteBytesPerSecond: 0 });
+    sleeps.length = 0;
+    const w2 = await unpaced.s.createSnapshot(meta(15, 1));
+    for (let i = 0; i < 4; i++) await w2.write(quarter);
+    await w2.commit();
+    expect(sleeps).toEqual([]);
+  });
+
   it('a failed flush while writing a snapshot is a typed I/O error and leaves the previous snapshot current', async () => {
     const fs = new FaultyFs();
     const { s } = await reopen(t.dir, { fs });

@@ -13,7 +13,7 @@ import { ioError, StorageIOError, StorageUsageError, WalCorruptionError } from '
 import { nodeFileSystem, type FileSystem } from './fs-seam';
 import { encodeEntryInto, encodeHardState, encodeSnapshotMarker, encodeTruncate, entryRecordSize, RecordType } from './records';
 import { scanSegments, segmentName, type SegmentInfo } from './segment-scanner';
-import { SNAPSHOT_SYNC_BYTES, SnapshotStore } from './snapshot-store';
+import { DEFAULT_SNAPSHOT_WRITE_POLICY, SnapshotStore, type SnapshotWritePolicy } from './snapshot-store';
 import { StagingBuffers } from './staging-buffers';
 
 export interface FileStorageOptions {
@@ -31,10 +31,18 @@ export interface FileStorageOptions {
   readonly preallocateBytes?: number;
   /**
    * A snapshot file being written is flushed to disk (`fdatasync`) every this many bytes
-   * (default {@link SNAPSHOT_SYNC_BYTES}; 0 = only once, at commit), so that its flush never
+   * (default 1 MiB, `SNAPSHOT_SYNC_BYTES`; 0 = only once, at commit), so that its flush never
    * holds the disk for long in front of the WAL's writes.
    */
   readonly snapshotSyncBytes?: number;
+  /**
+   * Snapshot files are written at no more than this many bytes per second (default
+   * 32 MiB/s, `SNAPSHOT_WRITE_BYTES_PER_SECOND`; 0 = no limit), so that a snapshot in the
+   * background leaves the disk to the WAL.
+   */
+  readonly snapshotWriteBytesPerSecond?: number;
+  /** Clock for pacing snapshot writes (tests). */
+  readonly snapshotClock?: SnapshotWritePolicy['clock'];
   readonly fs?: FileSystem;
   /** Told about recoveries (e.g. a torn tail truncated). */
   readonly logger?: { warn(message: string): void; info?(message: string): void };
@@ -111,7 +119,11 @@ export class FileStorage implements RaftStorage {
   ) {
     this.fs = options.fs ?? nodeFileSystem;
     this.walDir = join(dir, 'wal');
-    this.snapshots = new SnapshotStore(this.fs, join(dir, 'snap'), sizeOption('snapshotSyncBytes', options.snapshotSyncBytes ?? SNAPSHOT_SYNC_BYTES, 0));
+    this.snapshots = new SnapshotStore(this.fs, join(dir, 'snap'), {
+      syncBytes: sizeOption('snapshotSyncBytes', options.snapshotSyncBytes ?? DEFAULT_SNAPSHOT_WRITE_POLICY.syncBytes, 0),
+      bytesPerSecond: sizeOption('snapshotWriteBytesPerSecond', options.snapshotWriteBytesPerSecond ?? DEFAULT_SNAPSHOT_WRITE_POLICY.bytesPerSecond, 0),
+      clock: options.snapshotClock ?? DEFAULT_SNAPSHOT_WRITE_POLICY.clock,
+    });
     this.segmentBytes = sizeOption('segmentBytes', options.segmentBytes ?? 64 * 1024 * 1024, 1);
     this.preallocateBytes = Math.min(sizeOption('preallocateBytes', options.preallocateBytes ?? 4 * 1024 * 1024, 0), this.segmentBytes);
   }

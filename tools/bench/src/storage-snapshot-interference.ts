@@ -1,15 +1,16 @@
 // What writing a large snapshot does to the WAL beside it: one closed-loop proposer saves
 // 300-byte entries (one durable write each, as a KV put) while a 64 MB snapshot is written in
-// 64 KiB chunks and committed. Rounds alternate between the default (the snapshot file is
-// flushed every SNAPSHOT_SYNC_BYTES as it is written) and `snapshotSyncBytes: 0` (one flush,
-// at commit: the behaviour before). Prints the WAL save latencies while the snapshot was
-// being written, and how long the snapshot took.
+// 64 KiB chunks and committed. Each round runs three policies in turn: the default (flushed
+// every SNAPSHOT_SYNC_BYTES and paced to SNAPSHOT_WRITE_BYTES_PER_SECOND), flushed every
+// SNAPSHOT_SYNC_BYTES but unpaced, and unpaced with one flush at commit (the behaviour before
+// both). Prints the WAL save latencies while the snapshot was being written, and how long
+// the snapshot took.
 //   npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/src/storage-snapshot-interference.ts [--rounds 3] [--mb 64]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Entry, SnapshotMeta } from '@raft/raft-core';
-import { FileStorage, SNAPSHOT_SYNC_BYTES } from '@raft/raft-storage';
+import { FileStorage, SNAPSHOT_SYNC_BYTES, SNAPSHOT_WRITE_BYTES_PER_SECOND } from '@raft/raft-storage';
 import { argValue } from './cli-arg';
 
 const rounds = Number(argValue('rounds', '3'));
@@ -19,10 +20,10 @@ const config = { voters: ['n1'], learners: [], outgoing: [] };
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
 
-async function measure(syncBytes: number): Promise<string> {
+async function measure(syncBytes: number, bytesPerSecond: number): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'snapshot-interference-'));
   try {
-    const storage = await FileStorage.open(dir, { snapshotSyncBytes: syncBytes });
+    const storage = await FileStorage.open(dir, { snapshotSyncBytes: syncBytes, snapshotWriteBytesPerSecond: bytesPerSecond });
     await storage.load();
     let index = 0;
     let writing = true;
@@ -51,7 +52,8 @@ async function measure(syncBytes: number): Promise<string> {
     await proposer;
     await storage.close();
     const sorted = [...latencies].sort((a, b) => a - b);
-    const name = syncBytes === 0 ? 'flush at commit only   ' : `flush every ${(syncBytes / 1024 / 1024).toFixed(0)} MiB       `;
+    const flush = syncBytes === 0 ? 'flush at commit only' : `flush every ${(syncBytes / 1024 / 1024).toFixed(0)} MiB`;
+    const name = `${flush}, ${bytesPerSecond === 0 ? 'unpaced' : `paced to ${bytesPerSecond / 1024 / 1024} MiB/s`}`.padEnd(42);
     return `${name} WAL saves ${String(sorted.length).padStart(5)}: p50 ${percentile(sorted, 50).toFixed(2)} / p99 ${percentile(sorted, 99).toFixed(2)} / max ${(sorted[sorted.length - 1] ?? 0).toFixed(2)} ms; snapshot ${snapshotMs.toFixed(0)} ms`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -61,8 +63,9 @@ async function measure(syncBytes: number): Promise<string> {
 async function main(): Promise<void> {
   for (let round = 1; round <= rounds; round++) {
     console.log(`round ${round}, ${snapshotBytes / 1024 / 1024} MB snapshot:`);
-    console.log(`  ${await measure(SNAPSHOT_SYNC_BYTES)}`);
-    console.log(`  ${await measure(0)}`);
+    console.log(`  ${await measure(SNAPSHOT_SYNC_BYTES, SNAPSHOT_WRITE_BYTES_PER_SECOND)}`);
+    console.log(`  ${await measure(SNAPSHOT_SYNC_BYTES, 0)}`);
+    console.log(`  ${await measure(0, 0)}`);
   }
 }
 

@@ -7,6 +7,8 @@ describe('node configuration', () => {
     const env = validateNodeEnv(ok);
     expect(env).toMatchObject({ NODE_ID: 'n1', HTTP_PORT: 7001, ELECTION_TIMEOUT_MS: 150, HEARTBEAT_INTERVAL_MS: 30, JOIN: false, SNAPSHOT_LOG_RATIO: 0.5 });
     expect(validateNodeEnv({ ...ok, SNAPSHOT_LOG_RATIO: '0.25' }).SNAPSHOT_LOG_RATIO).toBe(0.25);
+    expect(validateNodeEnv(ok).SNAPSHOT_WRITE_MBPS).toBe(32);
+    expect(validateNodeEnv({ ...ok, SNAPSHOT_WRITE_MBPS: '0' }).SNAPSHOT_WRITE_MBPS).toBe(0);
     expect(parsePeers(env.PEERS)).toEqual([
       { id: 'n1', host: '127.0.0.1', peerPort: 7101, httpPort: 7001 },
       { id: 'n2', host: '127.0.0.1', peerPort: 7102, httpPort: 7002 },
@@ -21,6 +23,7 @@ describe('node configuration', () => {
     [{ NODE_ID: 'bad id' }, 'NODE_ID must be'],
     [{ JOIN: 'maybe' }, 'JOIN must be true or false'],
     [{ SNAPSHOT_LOG_RATIO: 'half' }, 'SNAPSHOT_LOG_RATIO must be a number'],
+    [{ SNAPSHOT_WRITE_MBPS: 'fast' }, 'SNAPSHOT_WRITE_MBPS must be a number'],
     [{ SNAPSHOT_LOG_RATIO: '-1' }, 'SNAPSHOT_LOG_RATIO'],
   ])('rejects %j naming the setting', (patch, message) => {
     expect(() => validateNodeEnv({ ...ok, ...patch })).toThrow(ConfigError);

@@ -90,6 +90,16 @@ export class NodeEnv {
   @Max(100)
   SNAPSHOT_LOG_RATIO = 0.5;
 
+  /**
+   * Snapshot files (taken or received) are written at no more than this many MiB/s
+   * (0 = no limit), so that a snapshot in the background leaves the disk to the WAL.
+   */
+  @Transform(toNumber)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'SNAPSHOT_WRITE_MBPS must be a number' })
+  @Min(0)
+  @Max(100_000)
+  SNAPSHOT_WRITE_MBPS = 32;
+
   /** Largest accepted value in bytes (HTTP 413 above). */
   @Transform(toInt)
   @IsInt({ message: 'MAX_VALUE_BYTES must be an integer' })
