@@ -81,7 +81,7 @@ function writeOpFields(buf: Buffer, offset: number, cmd: KvCommand): number {
   }
 }
 
-/** Encodes a command in the binary layout. The result is never overwritten. */
+/** Encodes a command in the binary layout: a view of a shared slab, never overwritten. */
 export function encodeBinaryCommand(cmd: KvCommand): Buffer {
   const { buf, start } = reserve(HEADER_BYTES + stringFieldsBound(cmd));
   buf[start] = BINARY_COMMAND_TAG;

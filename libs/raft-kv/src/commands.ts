@@ -89,8 +89,9 @@ export interface ExpiredResult {
 export type KvResult = PutResult | DeleteResult | CasResult | IncrResult | AppendResult | RejectedResult | ExpiredResult;
 
 /**
- * Binary encoding of a command for the Raft log (layout in this library's README).
- * The result owns its bytes.
+ * Binary encoding of a command for the Raft log (layout in this library's README). The
+ * bytes are never overwritten, but they may share their ArrayBuffer with other commands:
+ * read them through the view (offset and length), never through `.buffer` alone.
  */
 export function encodeCommand(cmd: KvCommand): Uint8Array {
   return encodeBinaryCommand(cmd);

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import fc from 'fast-check';
-import { encodeFrame, FrameKind, PeerTransport } from '../src';
+import { encodeFrame, FrameKind, PeerTransport, PROTOCOL_VERSION } from '../src';
 import { heartbeat } from './support/raft-messages';
 import { closed, handshakeFrame, rawConnect, rawFrame } from './support/raw-socket';
 import { RecordingLogger } from './support/recording-logger';
@@ -54,6 +54,11 @@ const cases: HostileCase[] = [
     name: 'a handshake from another cluster',
     code: 'CLUSTER_MISMATCH',
     bytes: () => handshakeFrame('evil', 'other-cluster'),
+  },
+  {
+    name: 'a handshake from a node of the previous protocol version',
+    code: 'PROTOCOL_VIOLATION',
+    bytes: () => encodeFrame(FrameKind.Handshake, { v: PROTOCOL_VERSION - 1, nodeId: 'old', clusterId: CLUSTER }),
   },
   {
     name: 'a Messages frame before any handshake',

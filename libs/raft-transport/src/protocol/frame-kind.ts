@@ -28,5 +28,10 @@ export function isKnownFrameKind(kind: number): kind is FrameKind {
 export const FRAME_HEADER_BYTES = 5;
 /** Bytes of the length prefix alone. */
 export const LENGTH_PREFIX_BYTES = 4;
-/** Protocol version sent in the handshake; a peer with another version is refused. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Protocol version sent in the handshake; a peer with another version is refused. It covers
+ * what the frames carry as well as the framing: v2 came with the binary KV command layout
+ * in log entries (libs/raft-kv), which a v1 node would apply as rejected commands — its
+ * state would silently diverge — so v1 and v2 nodes must not replicate to each other.
+ */
+export const PROTOCOL_VERSION = 2;
