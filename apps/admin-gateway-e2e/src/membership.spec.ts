@@ -35,7 +35,7 @@ describe('admin gateway: membership changes on a live cluster (real processes)',
   const cluster = async (): Promise<ClusterView> => (await gw.call('GET', '/v1/cluster')).body as unknown as ClusterView;
   /** start-new, then wait until the fresh node answers (the gateway refuses to add a node that does not). */
   const startNew = async (id: string): Promise<void> => {
-    c.cli('start-new', id);
+    await c.cli('start-new', id);
     const deadline = Date.now() + 60_000;
     while ((await c.status(id)) === null) {
       if (Date.now() > deadline) {
@@ -56,12 +56,13 @@ describe('admin gateway: membership changes on a live cluster (real processes)',
     writer = (async () => {
       for (let i = 0; writing; i++) {
         const id = live[i % live.length]!;
+        const sentAt = Date.now();
         try {
           const r = await c.request(id, 'PUT', `/v1/kv/w${i}`, { value: `v${i}`, clientId: 'gw-e2e-writer', requestId: String(i) }, 8000);
           statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
           if (r.status === 200) acked.set(`w${i}`, `v${i}`);
         } catch (e) {
-          connectionErrors.push(`${id}: ${(e as Error).message}`);
+          connectionErrors.push(`${id}: ${(e as Error).message} (w${i}, sent ${new Date(sentAt).toISOString()}, failed after ${Date.now() - sentAt} ms)`);
         }
         await sleep(15);
       }
@@ -202,7 +203,7 @@ describe('admin gateway: membership changes on a live cluster (real processes)',
     live = live.filter((id) => id !== dead);
     killed.add(dead);
     await sleep(100); // let in-flight writes to it finish
-    c.cli('kill', dead);
+    await c.cli('kill', dead);
     const view = await cluster();
     expect(view.members.find((m) => m.id === dead)).toMatchObject({ role: 'unreachable', reachable: false });
     expect(await gw.run('DELETE', `/v1/cluster/members/${dead}`)).toMatchObject({ status: 'succeeded', target: dead });

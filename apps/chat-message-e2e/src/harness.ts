@@ -86,7 +86,9 @@ export class RaftCluster {
       this.supervisor.kill('SIGTERM');
       await new Promise<void>((r) => this.supervisor!.once('exit', () => r()));
     }
-    rmSync(this.dataDir, { recursive: true, force: true });
+    // KEEP_E2E_DATA=1 keeps node logs and WALs for a post-mortem (see the README).
+    if (process.env['KEEP_E2E_DATA'] === '1') console.log(`kept ${this.dataDir}`);
+    else rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 

@@ -22,11 +22,11 @@ describe('raft-node cluster: kill -9 of every node loses no acknowledged write',
       }
     });
     await sleep(1500);
-    for (const id of c.ids()) c.cli('kill', id);
+    for (const id of c.ids()) await c.cli('kill', id);
     stop = true;
     await Promise.all(writers);
     expect(acked.size).toBeGreaterThan(10);
-    for (const id of c.ids()) c.cli('restart', id);
+    for (const id of c.ids()) await c.cli('restart', id);
     const leader = await c.waitForLeader();
     for (const [key, value] of acked) {
       if (key.includes('#')) continue;

@@ -28,8 +28,9 @@ describe('raft-node cluster: failover and recovery (real processes)', () => {
       }
     })();
     await sleep(300);
+    // The CLI sends SIGKILL just before it exits, so the clock starts when it returns.
+    await c.cli('kill', old);
     const killedAt = Date.now();
-    c.cli('kill', old);
     const leader = await c.waitForLeader(survivors);
     const failoverMs = Date.now() - killedAt;
     const before = acked;
@@ -49,15 +50,15 @@ describe('raft-node cluster: failover and recovery (real processes)', () => {
     const leader = await c.waitForLeader(c.ids().filter((id) => c.pidOf(id) !== null));
     const down = c.ids().find((id) => id !== leader && c.pidOf(id) !== null)!;
     // Bring every node back first, then take one down and write past a snapshot.
-    for (const id of c.ids()) if (c.pidOf(id) === null) c.cli('restart', id);
+    for (const id of c.ids()) if (c.pidOf(id) === null) await c.cli('restart', id);
     await c.waitForLeader();
-    c.cli('kill', down);
+    await c.cli('kill', down);
     const up = c.ids().filter((id) => id !== down);
     for (let i = 0; i < 450; i++) await c.putReliably(`bulk/${i}`, `v${i}`, 'e2e-bulk', `b${i}`, up);
     const leaderNow = await c.waitForLeader(up);
     const ls = (await c.status(leaderNow))!;
     expect(ls.snapshotIndex).toBeGreaterThan(0);
-    c.cli('restart', down);
+    await c.cli('restart', down);
     const deadline = Date.now() + 30_000;
     let s = await c.status(down);
     while ((s === null || s.appliedIndex < ls.commitIndex) && Date.now() < deadline) {

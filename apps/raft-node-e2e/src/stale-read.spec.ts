@@ -8,7 +8,7 @@ describe('raft-node cluster: a paused (deposed) leader never serves a stale line
   it('SIGSTOP the leader, write through the new one, SIGCONT: the old leader steps down and reads are fresh', async () => {
     await c.putReliably('x', 'old', 'sr', '1');
     const old = await c.waitForLeader();
-    c.cli('pause', old);
+    await c.cli('pause', old);
     const others = c.ids().filter((id) => id !== old);
     const leader = await c.waitForLeader(others);
     expect(leader).not.toBe(old);
@@ -16,7 +16,7 @@ describe('raft-node cluster: a paused (deposed) leader never serves a stale line
     // Issue the read to the old leader while it is still frozen, then thaw it.
     const read = c.request(old, 'GET', '/v1/kv/x', undefined, 15_000);
     await sleep(200);
-    c.cli('resume', old);
+    await c.cli('resume', old);
     const r = await read;
     // Either it waited and saw the new value, or it refused: it must never return 'old'.
     if (r.status === 200) expect(r.body['value']).toBe('new');

@@ -2,7 +2,7 @@
  * Runs a real cluster through the cluster CLI (`tools/cluster`) in a temp directory and
  * talks to it over HTTP, exactly as an operator or a script would.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,11 +113,19 @@ export class ClusterHarness {
     return true;
   }
 
-  /** Runs a CLI subcommand against this cluster (kill, pause, resume, restart, status, start-new). */
-  cli(...args: string[]): string {
-    const r = spawnSync(cli[0]!, [cli[1]!, ...args, '--data-dir', this.dataDir], { cwd: repoRoot, env: this.childEnv(), encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`cluster ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
+  /**
+   * Runs a CLI subcommand against this cluster (kill, pause, resume, restart, status,
+   * start-new). Asynchronous on purpose: the CLI takes a second or more to start under load,
+   * and a synchronous spawn would freeze the test's own clients meanwhile, so their
+   * deadlines would expire before they could read responses already sent.
+   */
+  cli(...args: string[]): Promise<string> {
+    return new Promise((resolvePromise, reject) => {
+      execFile(cli[0]!, [cli[1]!, ...args, '--data-dir', this.dataDir], { cwd: repoRoot, env: this.childEnv(), encoding: 'utf8' }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`cluster ${args.join(' ')} failed: ${stderr || error.message}`));
+        else resolvePromise(stdout);
+      });
+    });
   }
 
   async stop(): Promise<void> {
@@ -125,7 +133,9 @@ export class ClusterHarness {
       this.supervisor.kill('SIGTERM');
       await new Promise<void>((r) => this.supervisor!.once('exit', () => r()));
     }
-    rmSync(this.dataDir, { recursive: true, force: true });
+    // KEEP_E2E_DATA=1 keeps the data directory (node logs, WALs) for a post-mortem of a failed run.
+    if (process.env['KEEP_E2E_DATA'] === '1') console.log(`kept ${this.dataDir}`);
+    else rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   pidOf(id: string): number {
