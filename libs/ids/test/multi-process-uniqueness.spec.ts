@@ -31,6 +31,7 @@ function runChild(index: number, dir: string, prefix: string): Promise<ChildResu
           IDS_SEQUENCES: String(SEQUENCES_PER_PROCESS),
           IDS_OUT: out,
           IDS_REDIS_URL: REDIS_URL,
+          IDS_BARRIER: String(PROCESSES),
         },
         timeout: 40_000,
       },
