@@ -27,6 +27,7 @@ export { SlidingWindowCounter } from './memory/sliding-window-counter';
 // On Redis
 export { createLimiterRedis, SAFE_LIMITER_REDIS_OPTIONS, unsafeClientReason, type RedisConnection } from './redis/redis-client';
 export type { FailurePolicy, RedisLimiterOptions } from './redis/redis-call-guard';
+export { scriptCommandName } from './redis/redis-script';
 export { RedisTokenBucket } from './redis/redis-token-bucket';
 export { RedisLeakyBucketMeter } from './redis/redis-leaky-bucket-meter';
 export { RedisLeakyBucketQueue } from './redis/redis-leaky-bucket-queue';

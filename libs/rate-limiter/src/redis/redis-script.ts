@@ -11,10 +11,14 @@ type CommandOptions = NonNullable<ConstructorParameters<typeof Command>[2]>;
  * send cannot count twice). Every send is timed by the limiter's {@link DeadlineQueue},
  * which rejects the command itself when its time is up.
  *
- * Why not ioredis `defineCommand`: per call it adds a `.catch` promise for its `NOSCRIPT`
- * fallback and a closure in `toWritable`, and the timeout needed a wrapper promise of its
- * own. A decision made one round trip at a time is bound by the client's work around the
- * round trip, and those were a few percent of it.
+ * The script is also registered on the connection with ioredis `defineCommand`, as
+ * {@link scriptCommandName} (`fixedWindow` → `rateLimiterFixedWindow`), so other code can run
+ * the very same script by name, e.g. inside its own pipeline or `MULTI`. The limiter's own
+ * calls do not go through that generated method: per call it adds a `.catch` promise for its
+ * `NOSCRIPT` fallback and a closure in `toWritable`, and the timeout would need a wrapper
+ * promise of its own. A decision made one round trip at a time is bound by the client's
+ * work around the round trip, and those were a few percent of it. Both paths send the same
+ * SHA, so the server holds one copy of the script.
  */
 export class RedisScript {
   private readonly sha: string;
@@ -30,6 +34,7 @@ export class RedisScript {
     private readonly deadlines: DeadlineQueue,
   ) {
     this.sha = createHash('sha1').update(lua).digest('hex');
+    connection.defineCommand(scriptCommandName(name), { numberOfKeys, lua });
     // A client-wide key prefix applies to script keys too, as it does for defineCommand.
     const { keyPrefix } = connection.options as { keyPrefix?: string };
     this.commandOptions = { replyEncoding: 'utf8', keyPrefix };
@@ -87,6 +92,14 @@ class SentCommand implements Expirable {
   reject(error: Error): void {
     this.command.reject(error);
   }
+}
+
+/**
+ * The name under which a limiter script called `name` is registered on its connection with
+ * `defineCommand` (`fixedWindow` → `rateLimiterFixedWindow`; also `…Buffer`, as ioredis does).
+ */
+export function scriptCommandName(name: string): string {
+  return `rateLimiter${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 }
 
 /** Whether `reply` is an array of numbers (Redis integer replies). */

@@ -9,6 +9,7 @@ import {
   RedisSlidingLog,
   RedisSlidingWindowCounter,
   RedisTokenBucket,
+  scriptCommandName,
 } from '../../src';
 import { connect, delay, deleteKeys, uniquePrefix } from '../support/redis';
 
@@ -27,6 +28,23 @@ describe('Redis limiters: exact behaviour', () => {
   afterAll(async () => {
     await deleteKeys(redis, prefix);
     await redis.quit();
+  });
+
+  it('registers every script on the connection with defineCommand: the named command runs the same decision on the same state', async () => {
+    const window = new RedisFixedWindow({ limit: 3, windowMs: HOUR }, options());
+    new RedisTokenBucket({ capacity: 1, refillTokens: 1, refillIntervalMs: HOUR }, options());
+    const named = redis as unknown as Record<string, unknown>;
+    expect(scriptCommandName('fixedWindow')).toBe('rateLimiterFixedWindow');
+    expect(typeof named['rateLimiterFixedWindow']).toBe('function');
+    expect(typeof named['rateLimiterTokenBucket']).toBe('function');
+    // Through a pipeline, as an application would batch it with its own commands: takes 2 of 3.
+    const pipeline = redis.pipeline() as unknown as Record<string, (...args: (string | number)[]) => unknown> & { exec(): Promise<[Error | null, unknown][] | null> };
+    pipeline['rateLimiterFixedWindow']!(`${prefix}:{named}:fw3`, '3', String(HOUR), 2);
+    const [[error, reply]] = (await pipeline.exec())!;
+    expect(error).toBeNull();
+    expect((reply as number[]).slice(0, 2)).toEqual([1, 1]);
+    expect(await window.tryAcquire('named')).toMatchObject({ allowed: true, remaining: 0 });
+    expect(await window.tryAcquire('named')).toMatchObject({ allowed: false, remaining: 0 });
   });
 
   describe('RedisTokenBucket', () => {
