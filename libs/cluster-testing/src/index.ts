@@ -1,1 +1,2 @@
 export * from './cluster-harness';
+export * from './process-exit';
