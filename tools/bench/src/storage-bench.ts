@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     `  its save before the next; ${seconds} s per row after 20 warm-up saves. Time to durable = save called →`,
     '  promise resolved (the durable write covering it returned). FileStorage makes one positioned `writev`',
     '  per group commit on an `O_DSYNC` segment (one libuv thread-pool round trip), over zeros it wrote ahead',
-    '  while commits average under 32 KiB; its "fdatasyncs" are those durable writes (zero-fills not counted).',
+    '  while commits average under 64 KiB (`PREALLOCATE_BELOW_AVERAGE_WRITE`); its "fdatasyncs" are those durable writes (zero-fills not counted).',
     '- raw: in the same run, interleaved with FileStorage (6 alternating slices per row, so a shared disk\'s',
     '  varying load hits both alike), a synchronous `write` + `fdatasync` loop on a fresh file opened for',
     '  appending, each write "bytes / sync" long: the WAL bytes FileStorage wrote (framing included) divided',
