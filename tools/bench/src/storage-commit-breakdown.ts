@@ -5,7 +5,7 @@
 // per sync through a synchronous write + fdatasync loop (bench:storage's raw loop) and a
 // synchronous O_DSYNC pwritev (the write FileStorage issues, without the hand-off).
 //   npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/src/storage-commit-breakdown.ts [--entry 4096] [--proposers 64] [--seconds 3] [--preallocate BYTES]
-import { closeSync, constants, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, fsyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Entry } from '@raft/raft-core';
@@ -18,6 +18,9 @@ const proposers = Number(argValue('proposers', '64'));
 const seconds = Number(argValue('seconds', '3'));
 const preallocateArg = argValue('preallocate', '');
 const preallocateBytes = preallocateArg === '' ? undefined : Number(preallocateArg);
+// --prezeroed MiB: the first segment already exists as that many MiB of zeros, written and
+// synced before the run (what a recycled segment would give: every commit overwrites).
+const prezeroedMiB = Number(argValue('prezeroed', '0'));
 if (![entrySize, proposers].every((n) => Number.isInteger(n) && n > 0) || !(seconds > 0)) {
   throw new Error('--entry and --proposers must be positive integers, --seconds positive');
 }
@@ -50,9 +53,19 @@ interface WalRun {
   readonly zeroFilledMB: number;
 }
 
+function prezero(dir: string, mib: number): void {
+  mkdirSync(join(dir, 'wal'), { recursive: true });
+  const fd = openSync(join(dir, 'wal', '00000000000000000001.wal'), 'w');
+  const zeros = Buffer.alloc(1024 * 1024);
+  for (let i = 0; i < mib; i++) writeSync(fd, zeros);
+  fsyncSync(fd);
+  closeSync(fd);
+}
+
 async function walRun(dir: string): Promise<WalRun> {
   const fs = new TimingFs();
-  const s = await FileStorage.open(dir, { fs, preallocateBytes });
+  if (prezeroedMiB > 0) prezero(dir, prezeroedMiB);
+  const s = await FileStorage.open(dir, { fs, preallocateBytes, ...(prezeroedMiB > 0 ? { segmentBytes: prezeroedMiB * 1024 * 1024 } : {}) });
   await s.load();
   const data = new Uint8Array(entrySize).fill(120);
   let next = 0;
