@@ -96,6 +96,23 @@ describe('FileStorage', () => {
     expect((await reopen(t.dir)).state.entries.map((e) => e.index)).toEqual(Array.from({ length: next }, (_, i) => i + 1));
   });
 
+  it('group commit: the saves of one write share one promise, and their contiguous records one buffer', async () => {
+    const fs = new FaultyFs();
+    const { s } = await reopen(t.dir, { fs });
+    await s.save(null, entries(1, 1));
+    const first = fs.chunksPerWrite.length;
+    const saves = Array.from({ length: 32 }, (_, i) => s.save(null, entries(i + 2, i + 2)));
+    const withHardState = s.save({ term: 1, vote: 'n1', commit: 3 }, entries(34, 35));
+    expect(new Set([...saves, withHardState]).size).toBe(1);
+    await Promise.all([...saves, withHardState]);
+    // One durable write: 34 saves' entry records as one view, then the hard-state record.
+    expect(fs.chunksPerWrite.slice(first)).toEqual([2]);
+    await s.close();
+    const { state } = await reopen(t.dir);
+    expect(state.entries.map((e) => e.index)).toEqual(Array.from({ length: 35 }, (_, i) => i + 1));
+    expect(state.hardState).toEqual({ term: 1, vote: 'n1', commit: 3 });
+  });
+
   it('records staged in reused buffers reach the disk intact (entries above and below the pool size, many writes)', async () => {
     const { s } = await reopen(t.dir, { segmentBytes: 8 * 1024 * 1024 });
     const sizes = [5000, 100, 300_000, 4096, 2_000_000, 7];

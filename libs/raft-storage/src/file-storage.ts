@@ -15,6 +15,7 @@ import { encodeEntryInto, encodeHardState, encodeSnapshotMarker, encodeTruncate,
 import { scanSegments, segmentName, type SegmentInfo } from './segment-scanner';
 import { DEFAULT_SNAPSHOT_WRITE_POLICY, SnapshotStore, type SnapshotWritePolicy } from './snapshot-store';
 import { StagingBuffers } from './staging-buffers';
+import { WriteBatch } from './write-batch';
 
 export interface FileStorageOptions {
   /** Rotate to a new segment once the active one reaches this size (default 64 MiB). */
@@ -46,17 +47,6 @@ export interface FileStorageOptions {
   readonly fs?: FileSystem;
   /** Told about recoveries (e.g. a torn tail truncated). */
   readonly logger?: { warn(message: string): void; info?(message: string): void };
-}
-
-interface PendingWrite {
-  /** Records, written back to back (one `writev` per group commit: no copying into one buffer). */
-  readonly chunks: readonly Buffer[];
-  readonly bytes: number;
-  /** The hard state this write records, if any. */
-  readonly hard: HardState | null;
-  readonly maxEntryIndex: number;
-  readonly resolve: () => void;
-  readonly reject: (e: unknown) => void;
 }
 
 const INITIAL_HARD_STATE: HardState = { term: 0, vote: null, commit: 0 };
@@ -98,7 +88,8 @@ export class FileStorage implements RaftStorage {
   private averageWriteBytes = 0;
   private segments: SegmentInfo[] = [];
   private activeFd: number | null = null;
-  private pending: PendingWrite[] = [];
+  /** What the next durable write takes: everything queued while the current one runs. */
+  private next: WriteBatch | null = null;
   private readonly staging = new StagingBuffers(STAGING_BUFFER_BYTES);
   private flushing = false;
   private failure: StorageIOError | null = null;
@@ -211,7 +202,7 @@ export class FileStorage implements RaftStorage {
     }
     if (discardedConflictingSuffix && snap) {
       // Make the discard durable, so entries appended from now on are not discarded with it.
-      await this.enqueue([encodeTruncate(0), encodeSnapshotMarker(snap.index, snap.term)], 0);
+      await this.enqueue([encodeTruncate(0), encodeSnapshotMarker(snap.index, snap.term)]);
     }
     return { hardState: hard, snapshot: snap, entries };
   }
@@ -219,67 +210,82 @@ export class FileStorage implements RaftStorage {
   // ───────────── writes ─────────────
 
   save(hardState: HardState | null, allEntries: readonly Entry[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     // Entries the snapshot already covers are skipped (as MemoryStorage does): recovery drops
     // them anyway, and counting them would shift `terms` and corrupt termAt/last-index bookkeeping.
     const entries = allEntries.length > 0 && allEntries[0]!.index <= this.floor ? allEntries.filter((e) => e.index > this.floor) : allEntries;
-    const parts: Buffer[] = [];
-    let maxEntryIndex = 0;
+    if (entries.length === 0 && !hardState) return Promise.resolve();
+    let truncate: Buffer | null = null;
     if (entries.length > 0) {
       const first = entries[0]!.index;
       const last = this.floor + this.terms.length;
       if (first <= last) {
         // A conflicting suffix is replaced: the truncation is itself a durable record.
-        parts.push(encodeTruncate(first));
+        truncate = encodeTruncate(first);
         this.terms.length = Math.max(0, first - this.floor - 1);
       } else if (first !== last + 1) {
         return Promise.reject(new WalCorruptionError(this.walDir, 0, `append at ${first} would leave a gap after ${last}`));
       }
+    }
+    const batch = this.nextBatch();
+    if (truncate) batch.addChunk(truncate);
+    if (entries.length > 0) {
       let size = 0;
       for (const e of entries) size += entryRecordSize(e);
-      const buf = this.staging.take(size);
-      let off = 0;
+      const at = this.staging.reserve(size);
+      const buf = this.staging.region;
+      let off = at;
       for (const e of entries) {
         off += encodeEntryInto(e, buf, off);
         this.terms.push(e.term);
       }
-      parts.push(buf);
-      maxEntryIndex = entries[entries.length - 1]!.index;
+      batch.addRegion(buf, at, size);
+      const maxEntryIndex = entries[entries.length - 1]!.index;
+      if (maxEntryIndex > batch.maxEntryIndex) batch.maxEntryIndex = maxEntryIndex;
     }
-    if (hardState) parts.push(encodeHardState(hardState));
-    if (parts.length === 0) return Promise.resolve();
-    return this.enqueue(parts, maxEntryIndex, hardState);
+    if (hardState) {
+      batch.addChunk(encodeHardState(hardState));
+      batch.hard = hardState;
+    }
+    return batch.done;
   }
 
-  private enqueue(chunks: readonly Buffer[], maxEntryIndex: number, hard: HardState | null = null): Promise<void> {
+  /** Queues records of their own (markers, truncations) for the next durable write. */
+  private enqueue(chunks: readonly Buffer[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    let bytes = 0;
-    for (const c of chunks) bytes += c.length;
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ chunks, bytes, hard, maxEntryIndex, resolve, reject });
-      if (this.flushing) return;
+    const batch = this.nextBatch();
+    for (const c of chunks) batch.addChunk(c);
+    return batch.done;
+  }
+
+  /** The batch the next durable write takes, starting the write loop if it is idle. */
+  private nextBatch(): WriteBatch {
+    if (this.next) return this.next;
+    const batch = new WriteBatch();
+    this.next = batch;
+    if (!this.flushing) {
       // The first write starts one microtask later, not inside this call: when a durable
       // write returns, its callers' continuations (which queue the next appends) run as
       // microtasks, and starting at once would write the first of them alone and leave the
       // rest for the following sync (alternating batches of 1 and n−1).
       this.flushing = true;
       queueMicrotask(() => void this.flush());
-    });
+    }
+    return batch;
   }
 
   /**
-   * Group commit: everything queued while the previous sync ran is written and synced
-   * together. Runs while `flushing` is set (by `enqueue`), and clears it when nothing is left.
+   * Group commit: everything queued while the previous write ran is written together, as
+   * one durable write. Runs while `flushing` is set (by `nextBatch`), and clears it when
+   * nothing is left.
    */
   private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
+    for (let batch = this.takeNext(); batch; batch = this.takeNext()) {
       this.staging.startWrite();
       try {
         if (this.failure) throw this.failure;
-        const chunks = batch.length === 1 ? batch[0]!.chunks : batch.flatMap((w) => w.chunks);
-        let bytes = 0;
-        for (const w of batch) bytes += w.bytes;
+        const chunks = batch.take();
+        const bytes = batch.bytes;
         let active = this.segments[this.segments.length - 1]!;
         if (active.size > 0 && active.size + bytes > this.segmentBytes) {
           await this.startSegment(active.seq + 1);
@@ -293,18 +299,23 @@ export class FileStorage implements RaftStorage {
         this.averageWriteBytes += (bytes - this.averageWriteBytes) / 8;
         this.activeFileBytes = Math.max(this.activeFileBytes, active.size);
         this.preallocate(active);
-        for (const w of batch) {
-          if (w.maxEntryIndex > active.maxEntryIndex) active.maxEntryIndex = w.maxEntryIndex;
-          if (w.hard) this.writtenHardState = w.hard;
-        }
-        for (const w of batch) w.resolve();
+        if (batch.maxEntryIndex > active.maxEntryIndex) active.maxEntryIndex = batch.maxEntryIndex;
+        if (batch.hard) this.writtenHardState = batch.hard;
+        batch.resolve();
       } catch (e) {
         this.failure = ioError('append', e);
-        for (const w of [...batch, ...this.pending]) w.reject(this.failure);
-        this.pending = [];
+        batch.reject(this.failure);
+        this.takeNext()?.reject(this.failure);
       }
     }
     this.flushing = false;
+  }
+
+  /** Takes the queued batch (saves that arrived while the last write ran), if any. */
+  private takeNext(): WriteBatch | null {
+    const batch = this.next;
+    this.next = null;
+    return batch;
   }
 
   /**
@@ -374,7 +385,7 @@ export class FileStorage implements RaftStorage {
     const records = keep ? [encodeSnapshotMarker(meta.index, meta.term)] : [encodeTruncate(0), encodeSnapshotMarker(meta.index, meta.term)];
     this.terms = keep ? this.terms.slice(meta.index - this.floor) : [];
     this.floor = meta.index;
-    await this.enqueue(records, 0);
+    await this.enqueue(records);
     await this.deleteSegmentsThrough(meta.index);
   }
 
@@ -393,7 +404,7 @@ export class FileStorage implements RaftStorage {
     if (index <= this.floor) return;
     this.terms = this.terms.slice(index - this.floor);
     this.floor = index;
-    await this.enqueue([encodeSnapshotMarker(index, snap.term)], 0);
+    await this.enqueue([encodeSnapshotMarker(index, snap.term)]);
     await this.deleteSegmentsThrough(index);
   }
 

@@ -26,4 +26,15 @@ describe('StagingBuffers', () => {
     expect(big.buffer).not.toBe(b.buffer);
     expect(staging.take(10).buffer).toBe(b.buffer);
   });
+
+  it('reserve hands out back-to-back offsets in one region, so a batch can write them as one view', () => {
+    const staging = new StagingBuffers(100);
+    const a = staging.reserve(30);
+    const region = staging.region;
+    const b = staging.reserve(50);
+    expect([a, b]).toEqual([0, 30]);
+    expect(staging.region).toBe(region);
+    expect(staging.reserve(40)).toBe(0); // did not fit: a new buffer
+    expect(staging.region).not.toBe(region);
+  });
 });

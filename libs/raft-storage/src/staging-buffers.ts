@@ -13,24 +13,38 @@ export class StagingBuffers {
   private filling: Buffer | null = null;
   private used = 0;
   private writing: Buffer | null = null;
+  /** The buffer of the last {@link reserve}d region. */
+  region: Buffer = Buffer.alloc(0);
 
   /** @param size bytes of each buffer; larger requests get their own allocation. */
   constructor(private readonly size: number) {}
 
   /**
-   * A `bytes`-long region for records of the next write. It stays untouched until that write
-   * has returned; its contents are whatever the caller puts there.
+   * Reserves `bytes` for records of the next write and returns where they start in
+   * {@link region}; they stay untouched until that write has returned. No Buffer view is
+   * made per call: consecutive regions are contiguous, so a group commit can write a whole
+   * run of them as one view (see FileStorage's batches).
    */
-  take(bytes: number): Buffer {
-    if (bytes > this.size) return Buffer.allocUnsafe(bytes);
+  reserve(bytes: number): number {
+    if (bytes > this.size) {
+      this.region = Buffer.allocUnsafe(bytes);
+      return 0;
+    }
     if (this.filling === null || this.used + bytes > this.filling.length) {
       // The full buffer is left to the writes that reference it (and then to the GC).
       this.filling = Buffer.allocUnsafeSlow(this.size);
       this.used = 0;
     }
-    const region = this.filling.subarray(this.used, this.used + bytes);
+    this.region = this.filling;
+    const at = this.used;
     this.used += bytes;
-    return region;
+    return at;
+  }
+
+  /** A `bytes`-long region for records of the next write, as a view (see {@link reserve}). */
+  take(bytes: number): Buffer {
+    const at = this.reserve(bytes);
+    return this.region.subarray(at, at + bytes);
   }
 
   /**

@@ -22,6 +22,8 @@ export const text = (d: Uint8Array): string => new TextDecoder().decode(d);
 export class FaultyFs implements FileSystem {
   syncs = 0;
   writes = 0;
+  /** How many buffers each durable write was given, in order. */
+  readonly chunksPerWrite: number[] = [];
   failNextWrite: string | null = null;
   failNextSync: string | null = null;
   /** Fails the next zero-fill (segment preallocation). */
@@ -46,6 +48,7 @@ export class FaultyFs implements FileSystem {
   async writeDurable(fd: number, chunks: readonly Buffer[], position: number): Promise<void> {
     this.writes++;
     this.syncs++;
+    this.chunksPerWrite.push(chunks.length);
     for (const key of ['failNextWrite', 'failNextSync'] as const) {
       const code = this[key];
       if (code) {
