@@ -22,12 +22,14 @@ export interface FileStorageOptions {
   readonly segmentBytes?: number;
   /**
    * Zeros are written ahead of the records of the active segment in steps of this many bytes
-   * (default 4 MiB, capped by `segmentBytes`; 0 = never). A durable write over blocks already
+   * (default 1 MiB, capped by `segmentBytes`; 0 = never). A durable write over blocks already
    * allocated and zeroed needs no file-size update, so a group commit costs less than an
    * append; the zero-fill runs beside the record writes, never over them. It is skipped while
    * group commits average {@link PREALLOCATE_BELOW_AVERAGE_WRITE} bytes or more: there the
    * saved metadata update is small next to the write, and zero-filling would double the
-   * bytes the disk has to take.
+   * bytes the disk has to take. Record writes queue behind a zero-fill on the disk, so
+   * smaller steps stall them for less (1 MiB steps beat 4 MiB ones in 8 of 8 paired runs
+   * of `storage-commit-breakdown.ts`; see BENCHMARKS.md).
    */
   readonly preallocateBytes?: number;
   /**
@@ -116,7 +118,7 @@ export class FileStorage implements RaftStorage {
       clock: options.snapshotClock ?? DEFAULT_SNAPSHOT_WRITE_POLICY.clock,
     });
     this.segmentBytes = sizeOption('segmentBytes', options.segmentBytes ?? 64 * 1024 * 1024, 1);
-    this.preallocateBytes = Math.min(sizeOption('preallocateBytes', options.preallocateBytes ?? 4 * 1024 * 1024, 0), this.segmentBytes);
+    this.preallocateBytes = Math.min(sizeOption('preallocateBytes', options.preallocateBytes ?? 1024 * 1024, 0), this.segmentBytes);
   }
 
   /** Creates the directories if needed; call `load()` next. */
