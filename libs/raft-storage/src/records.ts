@@ -56,17 +56,41 @@ export function checksum(type: number, payload: Buffer): number {
   return crc32c(payload, TYPE_BYTE_CRC[type & 0xff]);
 }
 
-/** Encodes one entry record into `out` at `off`; returns the bytes written. */
+/** Writes `v` (< 2^32) big-endian at `off`: plain byte stores, without Buffer's argument checks. */
+function putU32(out: Buffer, off: number, v: number): void {
+  out[off] = v >>> 24;
+  out[off + 1] = v >>> 16;
+  out[off + 2] = v >>> 8;
+  out[off + 3] = v;
+}
+
+function entryTypeCode(type: EntryType): number {
+  switch (type) {
+    case 'normal':
+      return 0;
+    case 'noop':
+      return 1;
+    case 'config':
+      return 2;
+  }
+}
+
+/**
+ * Encodes one entry record into `out` at `off`; returns the bytes written. On the path of
+ * every save between two disk writes, so the header goes in as byte stores.
+ */
 export function encodeEntryInto(e: Entry, out: Buffer, off: number): number {
   const len = 17 + e.data.length;
-  out.writeUInt32BE(len, off);
-  out.writeUInt8(RecordType.Entry, off + 4);
+  putU32(out, off, len);
+  out[off + 4] = RecordType.Entry;
   const p = off + RECORD_HEADER_BYTES;
-  writeU64(out, p, e.index);
-  writeU64(out, p + 8, e.term);
-  out.writeUInt8(ENTRY_TYPES.indexOf(e.type), p + 16);
+  putU32(out, p, Math.floor(e.index / 0x1_0000_0000));
+  putU32(out, p + 4, e.index >>> 0);
+  putU32(out, p + 8, Math.floor(e.term / 0x1_0000_0000));
+  putU32(out, p + 12, e.term >>> 0);
+  out[p + 16] = entryTypeCode(e.type);
   out.set(e.data, p + 17);
-  out.writeUInt32BE(checksum(RecordType.Entry, out.subarray(p, p + len)), off + 5);
+  putU32(out, off + 5, checksum(RecordType.Entry, out.subarray(p, p + len)));
   return RECORD_HEADER_BYTES + len;
 }
 
