@@ -113,6 +113,19 @@ describe('FileStorage', () => {
     expect(state.hardState).toEqual({ term: 1, vote: 'n1', commit: 3 });
   });
 
+  it('a malformed entry (unknown type, from an untyped caller) is refused before anything changes', async () => {
+    const { s } = await reopen(t.dir);
+    await s.save(null, entries(1, 3));
+    const bogus = { index: 2, term: 2, type: 'bogus', data: new Uint8Array(1) } as unknown as Entry;
+    // It would replace entries 2-3: neither its truncation nor the bookkeeping may happen.
+    expect(() => s.save({ term: 2, vote: null, commit: 0 }, [bogus])).toThrow(new TypeError('unknown entry type bogus'));
+    await s.save(null, entries(4, 5));
+    await s.close();
+    const { state } = await reopen(t.dir);
+    expect(state.entries.map((e) => `${e.index}:${e.term}`)).toEqual(['1:1', '2:1', '3:1', '4:1', '5:1']);
+    expect(state.hardState.term).toBe(0);
+  });
+
   it('records staged in reused buffers reach the disk intact (entries above and below the pool size, many writes)', async () => {
     const { s } = await reopen(t.dir, { segmentBytes: 8 * 1024 * 1024 });
     const sizes = [5000, 100, 300_000, 4096, 2_000_000, 7];

@@ -217,30 +217,27 @@ export class FileStorage implements RaftStorage {
     // them anyway, and counting them would shift `terms` and corrupt termAt/last-index bookkeeping.
     const entries = allEntries.length > 0 && allEntries[0]!.index <= this.floor ? allEntries.filter((e) => e.index > this.floor) : allEntries;
     if (entries.length === 0 && !hardState) return Promise.resolve();
-    let truncate: Buffer | null = null;
+    const first = entries.length > 0 ? entries[0]!.index : 0;
+    const last = this.floor + this.terms.length;
+    if (entries.length > 0 && first > last + 1) {
+      return Promise.reject(new WalCorruptionError(this.walDir, 0, `append at ${first} would leave a gap after ${last}`));
+    }
+    // Encode first: a malformed entry throws here, before the log's bookkeeping or the next
+    // write has changed (its reserved staging bytes are simply never written).
+    let size = 0;
+    for (const e of entries) size += entryRecordSize(e);
+    const at = size > 0 ? this.staging.reserve(size) : 0;
+    const buf = this.staging.region;
+    let off = at;
+    for (const e of entries) off += encodeEntryInto(e, buf, off);
+    const batch = this.nextBatch();
     if (entries.length > 0) {
-      const first = entries[0]!.index;
-      const last = this.floor + this.terms.length;
       if (first <= last) {
         // A conflicting suffix is replaced: the truncation is itself a durable record.
-        truncate = encodeTruncate(first);
+        batch.addChunk(encodeTruncate(first));
         this.terms.length = Math.max(0, first - this.floor - 1);
-      } else if (first !== last + 1) {
-        return Promise.reject(new WalCorruptionError(this.walDir, 0, `append at ${first} would leave a gap after ${last}`));
       }
-    }
-    const batch = this.nextBatch();
-    if (truncate) batch.addChunk(truncate);
-    if (entries.length > 0) {
-      let size = 0;
-      for (const e of entries) size += entryRecordSize(e);
-      const at = this.staging.reserve(size);
-      const buf = this.staging.region;
-      let off = at;
-      for (const e of entries) {
-        off += encodeEntryInto(e, buf, off);
-        this.terms.push(e.term);
-      }
+      for (const e of entries) this.terms.push(e.term);
       batch.addRegion(buf, at, size);
       const maxEntryIndex = entries[entries.length - 1]!.index;
       if (maxEntryIndex > batch.maxEntryIndex) batch.maxEntryIndex = maxEntryIndex;

@@ -72,6 +72,9 @@ function entryTypeCode(type: EntryType): number {
       return 1;
     case 'config':
       return 2;
+    default:
+      // Only reachable from untyped callers; writing it as 'normal' would change the entry.
+      throw new TypeError(`unknown entry type ${String(type)}`);
   }
 }
 
