@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Entry, SnapshotMeta } from '@raft/raft-core';
+import type { Entry, HardState, SnapshotMeta } from '@raft/raft-core';
 import { entries, FaultyFs, tempDir, text } from '../test/helpers';
-import { StorageIOError } from './errors';
+import { StorageIOError, StorageUsageError } from './errors';
 import { FileStorage } from './file-storage';
 import { SNAPSHOT_SYNC_BYTES } from './snapshot-store';
 
@@ -118,12 +118,34 @@ describe('FileStorage', () => {
     await s.save(null, entries(1, 3));
     const bogus = { index: 2, term: 2, type: 'bogus', data: new Uint8Array(1) } as unknown as Entry;
     // It would replace entries 2-3: neither its truncation nor the bookkeeping may happen.
-    expect(() => s.save({ term: 2, vote: null, commit: 0 }, [bogus])).toThrow(new TypeError('unknown entry type bogus'));
+    await expect(s.save({ term: 2, vote: null, commit: 0 }, [bogus])).rejects.toThrow(new StorageUsageError('save: entry 1 of 1: unknown entry type bogus'));
     await s.save(null, entries(4, 5));
     await s.close();
     const { state } = await reopen(t.dir);
     expect(state.entries.map((e) => `${e.index}:${e.term}`)).toEqual(['1:1', '2:1', '3:1', '4:1', '5:1']);
     expect(state.hardState.term).toBe(0);
+  });
+
+  it('bad input to save is a StorageUsageError naming the problem, and changes nothing', async () => {
+    const { s } = await reopen(t.dir);
+    await s.save({ term: 1, vote: null, commit: 0 }, entries(1, 2));
+    const cases: [HardState | null, Entry[], string][] = [
+      [null, [...entries(3, 3), ...entries(5, 5)], 'save: entry 2 of 2: index 5 does not follow 3 (the entries of one save are consecutive)'],
+      [null, [{ ...entries(3, 3)[0]!, index: Number.NaN }], 'save: entry 1 of 1: index must be a positive safe integer, got NaN'],
+      [null, entries(3, 3, -1), 'save: entry 1 of 1: term must be a non-negative safe integer, got -1'],
+      [null, [{ ...entries(3, 3)[0]!, data: 'text' as unknown as Uint8Array }], 'save: entry 1 of 1: data must be a Uint8Array'],
+      [{ term: 1.5, vote: null, commit: 0 }, entries(3, 3), 'save: hard state term must be a non-negative safe integer, got 1.5'],
+      [{ term: 1, vote: 7 as unknown as string, commit: 0 }, [], 'save: hard state vote must be a string or null'],
+    ];
+    for (const [hard, list, message] of cases) {
+      const error = (await s.save(hard, list).catch((e: unknown) => e)) as StorageUsageError;
+      expect([error, error.message]).toEqual([expect.any(StorageUsageError), message]);
+    }
+    await s.save(null, entries(3, 3));
+    await s.close();
+    const { state } = await reopen(t.dir);
+    expect(state.entries.map((e) => `${e.index}:${e.term}`)).toEqual(['1:1', '2:1', '3:1']);
+    expect(state.hardState).toEqual({ term: 1, vote: null, commit: 0 });
   });
 
   it('records staged in reused buffers reach the disk intact (entries above and below the pool size, many writes)', async () => {

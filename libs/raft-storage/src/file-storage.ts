@@ -11,7 +11,7 @@ import type {
 } from '@raft/raft-core';
 import { ioError, StorageIOError, StorageUsageError, WalCorruptionError } from './errors';
 import { nodeFileSystem, type FileSystem } from './fs-seam';
-import { encodeEntryInto, encodeHardState, encodeSnapshotMarker, encodeTruncate, entryRecordSize, RecordType } from './records';
+import { encodeEntryInto, encodeHardState, encodeSnapshotMarker, encodeTruncate, entryRecordSize, isEntryType, RecordType } from './records';
 import { scanSegments, segmentName, type SegmentInfo } from './segment-scanner';
 import { DEFAULT_SNAPSHOT_WRITE_POLICY, SnapshotStore, type SnapshotWritePolicy } from './snapshot-store';
 import { StagingBuffers } from './staging-buffers';
@@ -57,6 +57,24 @@ const INITIAL_HARD_STATE: HardState = { term: 0, vote: null, commit: 0 };
 function sizeOption(name: string, value: number, min: number): number {
   if (!Number.isSafeInteger(value) || value < min) throw new StorageUsageError(`${name} must be an integer ≥ ${min}, got ${String(value)}`);
   return value;
+}
+
+/** Why `e` cannot be saved as the entry at `index`, or null if it can. */
+function entryProblem(e: Entry, index: number): string | null {
+  if (!Number.isSafeInteger(e.index) || e.index < 1) return `index must be a positive safe integer, got ${String(e.index)}`;
+  if (e.index !== index) return `index ${e.index} does not follow ${index - 1} (the entries of one save are consecutive)`;
+  if (!Number.isSafeInteger(e.term) || e.term < 0) return `term must be a non-negative safe integer, got ${String(e.term)}`;
+  if (!isEntryType(e.type)) return `unknown entry type ${String(e.type)}`;
+  if (!(e.data instanceof Uint8Array)) return 'data must be a Uint8Array';
+  return null;
+}
+
+/** Why `h` cannot be saved, or null if it can. */
+function hardStateProblem(h: HardState): string | null {
+  if (!Number.isSafeInteger(h.term) || h.term < 0) return `hard state term must be a non-negative safe integer, got ${String(h.term)}`;
+  if (!Number.isSafeInteger(h.commit) || h.commit < 0) return `hard state commit must be a non-negative safe integer, got ${String(h.commit)}`;
+  if (h.vote !== null && typeof h.vote !== 'string') return 'hard state vote must be a string or null';
+  return null;
 }
 
 /** Size of each of the two buffers that entry records are encoded into (see StagingBuffers). */
@@ -219,13 +237,19 @@ export class FileStorage implements RaftStorage {
     if (entries.length === 0 && !hardState) return Promise.resolve();
     const first = entries.length > 0 ? entries[0]!.index : 0;
     const last = this.floor + this.terms.length;
+    // Bad input is refused before anything changes: the log's bookkeeping, the next write
+    // and the staging buffer stay as they were.
+    let size = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const problem = entryProblem(entries[i]!, first + i);
+      if (problem) return Promise.reject(new StorageUsageError(`save: entry ${i + 1} of ${entries.length}: ${problem}`));
+      size += entryRecordSize(entries[i]!);
+    }
     if (entries.length > 0 && first > last + 1) {
       return Promise.reject(new WalCorruptionError(this.walDir, 0, `append at ${first} would leave a gap after ${last}`));
     }
-    // Encode first: a malformed entry throws here, before the log's bookkeeping or the next
-    // write has changed (its reserved staging bytes are simply never written).
-    let size = 0;
-    for (const e of entries) size += entryRecordSize(e);
+    const hardProblem = hardState && hardStateProblem(hardState);
+    if (hardProblem) return Promise.reject(new StorageUsageError(`save: ${hardProblem}`));
     const at = size > 0 ? this.staging.reserve(size) : 0;
     const buf = this.staging.region;
     let off = at;

@@ -1,5 +1,6 @@
 import { crc32c } from '@node-rs/crc32';
 import type { Entry, EntryType, HardState } from '@raft/raft-core';
+import { StorageUsageError } from './errors';
 
 /**
  * WAL record framing (all integers big-endian):
@@ -64,18 +65,19 @@ function putU32(out: Buffer, off: number, v: number): void {
   out[off + 3] = v;
 }
 
+/** Code of each entry type on disk: its position in {@link ENTRY_TYPES}. */
+const ENTRY_TYPE_CODE: ReadonlyMap<unknown, number> = new Map(ENTRY_TYPES.map((t, code) => [t, code]));
+
+/** True for the entry types the WAL can record (callers validate before encoding). */
+export function isEntryType(type: unknown): type is EntryType {
+  return ENTRY_TYPE_CODE.has(type);
+}
+
 function entryTypeCode(type: EntryType): number {
-  switch (type) {
-    case 'normal':
-      return 0;
-    case 'noop':
-      return 1;
-    case 'config':
-      return 2;
-    default:
-      // Only reachable from untyped callers; writing it as 'normal' would change the entry.
-      throw new TypeError(`unknown entry type ${String(type)}`);
-  }
+  const code = ENTRY_TYPE_CODE.get(type);
+  // Only reachable from untyped callers that skipped validation; writing it as another type would change the entry.
+  if (code === undefined) throw new StorageUsageError(`unknown entry type ${String(type)}`);
+  return code;
 }
 
 /**

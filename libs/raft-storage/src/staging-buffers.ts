@@ -41,12 +41,6 @@ export class StagingBuffers {
     return at;
   }
 
-  /** A `bytes`-long region for records of the next write, as a view (see {@link reserve}). */
-  take(bytes: number): Buffer {
-    const at = this.reserve(bytes);
-    return this.region.subarray(at, at + bytes);
-  }
-
   /**
    * Called when a write takes every region handed out so far, after the previous write has
    * returned: the previous write's buffer is reused for the records that come next.

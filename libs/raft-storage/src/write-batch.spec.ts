@@ -22,7 +22,7 @@ describe('WriteBatch', () => {
     const batch = new WriteBatch();
     batch.addRegion(a, 0, 2);
     batch.addRegion(a, 4, 2); // a hole between
-    batch.addRegion(b, 6 - 6, 3); // another buffer
+    batch.addRegion(b, 0, 3); // another buffer
     batch.addRegion(b, 3, 3);
     expect(batch.take().map((c) => c.toString())).toEqual(['01', '45', 'abcdef']);
   });

@@ -2,13 +2,14 @@
 // project (`ours:libs/raft-kv`), Node module (`node:internal`) or V8 bucket ("(garbage
 // collector)", "(idle)") — divided by a count of work done, e.g. the commits or requests of
 // the run. For comparing where two runs spent their time, as in BENCHMARKS.md:
-//   npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/src/cpu-profile-summary.ts PROFILE --per 44798 [--top 30]
+//   npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/src/cpu-profile-summary.ts PROFILE --per 44798 [--top 30] [--by function]
+// `--by function` sums per function (name, file and line) instead of per package.
 import { readFileSync } from 'node:fs';
 import { argValue } from './cli-arg';
 
 interface ProfileNode {
   readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string };
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber?: number };
 }
 interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
@@ -31,12 +32,18 @@ function packageOf(frame: ProfileNode['callFrame']): string {
   return url;
 }
 
-/** Self time in µs per package. */
-function selfTimeByPackage(profile: CpuProfile): Map<string, number> {
+/** A frame as one function: its name, and where it is defined. */
+function functionOf(frame: ProfileNode['callFrame']): string {
+  const where = frame.url === '' ? '' : ` ${frame.url.replace(/^file:\/\//, '')}:${(frame.lineNumber ?? -1) + 1}`;
+  return `${frame.functionName === '' ? '(anonymous)' : frame.functionName}${where}`;
+}
+
+/** Self time in µs per key (package or function) of each sample's frame. */
+function selfTime(profile: CpuProfile, keyOf: (frame: ProfileNode['callFrame']) => string): Map<string, number> {
   const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const totals = new Map<string, number>();
   profile.samples.forEach((id, i) => {
-    const key = packageOf(frames.get(id)!);
+    const key = keyOf(frames.get(id)!);
     totals.set(key, (totals.get(key) ?? 0) + profile.timeDeltas[i]!);
   });
   return totals;
@@ -47,7 +54,9 @@ function main(): void {
   if (path === undefined || path.startsWith('--')) throw new Error('usage: cpu-profile-summary.ts PROFILE --per N [--top 30]');
   const per = Number(argValue('per', '1'));
   const top = Number(argValue('top', '30'));
-  const totals = selfTimeByPackage(JSON.parse(readFileSync(path, 'utf8')) as CpuProfile);
+  const by = argValue('by', 'package');
+  if (by !== 'package' && by !== 'function') throw new Error(`--by must be package or function, got ${by}`);
+  const totals = selfTime(JSON.parse(readFileSync(path, 'utf8')) as CpuProfile, by === 'package' ? packageOf : functionOf);
   const busy = [...totals].filter(([k]) => k !== '(idle)').reduce((a, [, v]) => a + v, 0);
   console.log(`busy (not idle): ${(busy / per).toFixed(1)} µs per unit (${per} units)`);
   for (const [key, us] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${(us / per).toFixed(1).padStart(9)}  ${key}`);

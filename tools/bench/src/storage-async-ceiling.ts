@@ -5,10 +5,11 @@
 // written per batch as an O_DSYNC pwritev on the libuv thread pool, as FileStorage does. The
 // raw loop writes the same bytes with a synchronous write + fdatasync. Rounds interleave.
 //   npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/src/storage-async-ceiling.ts [--bytes 8064] [--proposers 64] [--seconds 2]
-import { closeSync, constants, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync, writev } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, writeSync, writev } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { argValue } from './cli-arg';
+import { runRaw } from './storage-raw';
 
 const bytes = Number(argValue('bytes', '8064'));
 const proposers = Number(argValue('proposers', '64'));
@@ -20,21 +21,10 @@ const dir = mkdtempSync(join(argValue('dir', tmpdir()), 'async-ceiling-'));
 const buf = Buffer.alloc(bytes, 120);
 const ZEROS = Buffer.alloc(16 * 1024 * 1024);
 
-/** Synchronous write + fdatasync of `bytes`, appended, until `seconds` pass: syncs per second. */
+/** The raw loop bench:storage compares with (synchronous append + fdatasync): syncs per second. */
 function rawLoop(path: string): number {
-  const fd = openSync(path, 'a');
-  let n = 0;
-  const end = performance.now() + seconds * 1000;
-  try {
-    while (performance.now() < end) {
-      writeSync(fd, buf);
-      fdatasyncSync(fd);
-      n++;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return n / seconds;
+  const r = runRaw(path, bytes, seconds);
+  return r.syncs / r.seconds;
 }
 
 /** Group commit with no per-entry work: commits per second and proposals per commit. */

@@ -5,13 +5,14 @@
 // per sync through a synchronous write + fdatasync loop (bench:storage's raw loop) and a
 // synchronous O_DSYNC pwritev (the write FileStorage issues, without the hand-off).
 //   npx tsx --tsconfig tools/bench/tsconfig.json tools/bench/src/storage-commit-breakdown.ts [--entry 4096] [--proposers 64] [--seconds 3] [--preallocate BYTES]
-import { closeSync, constants, fdatasyncSync, fsyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Entry } from '@raft/raft-core';
 import { FileStorage, nodeFileSystem } from '@raft/raft-storage';
 import { argValue } from './cli-arg';
 import { CountingFs } from './storage-counting-fs';
+import { runRaw } from './storage-raw';
 
 const entrySize = Number(argValue('entry', '4096'));
 const proposers = Number(argValue('proposers', '64'));
@@ -91,22 +92,27 @@ async function walRun(dir: string): Promise<WalRun> {
   return { bytesPerCommit: mean(fs.sizes.slice(first)), commitMs: elapsed / submitted.length, gaps, writes, zeroFilledMB: (fs.zeroBytes - zero0) / 1e6 };
 }
 
-/** Mean ms per synchronous durable write of `bytes`: 'raw' = append + fdatasync, 'dsync' = O_DSYNC pwritev. */
-function syncLoop(dir: string, bytes: number, mode: 'raw' | 'dsync'): number {
+/** Mean ms per write + fdatasync of `bytes`: bench:storage's raw loop. */
+function rawLoop(dir: string, bytes: number): number {
+  const path = join(dir, 'raw.dat');
+  try {
+    const r = runRaw(path, bytes, seconds);
+    return (r.seconds * 1000) / r.syncs;
+  } finally {
+    rmSync(path);
+  }
+}
+
+/** Mean ms per synchronous O_DSYNC pwritev of `bytes`: FileStorage's write without the thread-pool hand-off. */
+function dsyncLoop(dir: string, bytes: number): number {
   const buf = Buffer.alloc(Math.round(bytes), 120);
-  const path = join(dir, `${mode}.dat`);
-  const fd = mode === 'raw' ? openSync(path, 'a') : openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_DSYNC);
+  const path = join(dir, 'dsync.dat');
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_DSYNC);
   const end = performance.now() + seconds * 1000;
   const t0 = performance.now();
   let n = 0;
   try {
-    while (performance.now() < end) {
-      if (mode === 'raw') {
-        writeSync(fd, buf);
-        fdatasyncSync(fd);
-      } else writevSync(fd, [buf], n * buf.length);
-      n++;
-    }
+    while (performance.now() < end) writevSync(fd, [buf], n++ * buf.length);
   } finally {
     closeSync(fd);
     rmSync(path);
@@ -121,8 +127,8 @@ async function main(): Promise<void> {
     for (let round = 1; round <= 3; round++) {
       const w = await walRun(join(root, `wal-${round}`));
       rmSync(join(root, `wal-${round}`), { recursive: true, force: true });
-      const raw = syncLoop(root, w.bytesPerCommit, 'raw');
-      const dsync = syncLoop(root, w.bytesPerCommit, 'dsync');
+      const raw = rawLoop(root, w.bytesPerCommit);
+      const dsync = dsyncLoop(root, w.bytesPerCommit);
       console.log(
         `round ${round}: ${Math.round(w.bytesPerCommit)} B per commit; FileStorage ${us(w.commitMs)} per commit = main thread ${us(mean(w.gaps))} [${us(quantile(w.gaps, 0.9))}]` +
           ` + durable write as the main thread sees it ${us(mean(w.writes))} [${us(quantile(w.writes, 0.9))}] (zero-filled ${w.zeroFilledMB.toFixed(0)} MB beside);` +
