@@ -12,10 +12,10 @@ function lcg(seed: number): () => number {
 }
 
 /** Runs the child until it is killed; returns the highest durable index it reported. */
-function runOnce(dir: string, mustHave: number, killAfterMs: number): Promise<{ durable: number; recovered: number; out: string }> {
+function runOnce(dir: string, mustHave: number, killAfterMs: number, compact: boolean): Promise<{ durable: number; recovered: number; out: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(__dirname, '..', 'test', 'crash-child.cjs'), dir, String(mustHave)], {
-      env: { ...process.env, STORAGE_DIST: join(root, 'dist/libs/raft-storage/src/index.js') },
+      env: { ...process.env, STORAGE_DIST: join(root, 'dist/libs/raft-storage/src/index.js'), CRASH_COMPACT: compact ? '1' : '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -40,26 +40,37 @@ describe(`crash loop: kill -9 while appending (${ITERATIONS} iterations, seed ${
     execFileSync(process.execPath, [join(root, 'tools/build/build.mjs')], { stdio: 'ignore' });
   });
 
-  it('every reported-durable entry survives and the recovered log is a valid prefix of what was written', async () => {
+  async function crashLoop(compact: boolean, iterations: number): Promise<void> {
     const t = tempDir();
     const random = lcg(SEED);
     let acknowledged = 0;
+    let reused = 0;
     try {
-      for (let i = 0; i < ITERATIONS; i++) {
+      for (let i = 0; i < iterations; i++) {
         const killAfter = Math.floor(random() * 40);
-        const { durable, recovered, out } = await runOnce(t.dir, acknowledged, killAfter);
+        const { durable, recovered, out } = await runOnce(t.dir, acknowledged, killAfter, compact);
         if (/VIOLATION|ERROR/.test(out)) throw new Error(`iteration ${i} (seed ${SEED}): ${out}`);
         expect(recovered).toBeGreaterThanOrEqual(acknowledged);
         acknowledged = durable;
+        reused += out.split('reused a spare').length - 1;
       }
       // A final recovery must see everything acknowledged by the last run.
-      const { out, recovered } = await runOnce(t.dir, acknowledged, 0);
+      const { out, recovered } = await runOnce(t.dir, acknowledged, 0, compact);
       expect(out).not.toMatch(/VIOLATION|ERROR/);
       expect(recovered).toBeGreaterThanOrEqual(acknowledged);
-      expect(acknowledged).toBeGreaterThan(ITERATIONS); // real progress was made between kills
-      process.stdout.write(`crash loop: ${ITERATIONS} kills, ${acknowledged} entries acknowledged, all recovered\n`);
+      expect(acknowledged).toBeGreaterThan(iterations); // real progress was made between kills
+      if (compact) expect(reused).toBeGreaterThan(0);
+      process.stdout.write(`crash loop${compact ? ' with compaction' : ''}: ${iterations} kills, ${acknowledged} entries acknowledged, all recovered${compact ? `; spare segments reused at least ${reused} times` : ''}\n`);
     } finally {
       t.cleanup();
     }
+  }
+
+  it('every reported-durable entry survives and the recovered log is a valid prefix of what was written', async () => {
+    await crashLoop(false, ITERATIONS);
+  }, 600_000);
+
+  it('the same with snapshots and compaction every few milliseconds: compacted segments are recycled while kills land', async () => {
+    await crashLoop(true, Math.ceil(ITERATIONS / 2));
   }, 600_000);
 });

@@ -172,7 +172,7 @@ describe('FileStorage', () => {
   });
 
   it('rotates segments, and compaction after a snapshot deletes the segments wholly below it', async () => {
-    const { s } = await reopen(t.dir, { segmentBytes: 4096 });
+    const { s } = await reopen(t.dir, { segmentBytes: 4096, recycleSegments: 0 });
     for (let i = 0; i < 20; i++) await s.save({ term: 1, vote: 'n1', commit: i * 10 }, entries(i * 10 + 1, i * 10 + 10, 1, 60));
     const before = s.segmentFiles().length;
     expect(before).toBeGreaterThan(3);

@@ -3,14 +3,44 @@ import type { Entry, EntryType, HardState } from '@raft/raft-core';
 import { StorageUsageError } from './errors';
 
 /**
- * WAL record framing (all integers big-endian):
+ * WAL record framing, format 2 (all integers big-endian). Every record carries the tag of
+ * the segment it was written for, so that when a segment file is recycled (reused for a
+ * later segment instead of deleted) the records of its previous life read as the end of the
+ * log instead of as log data:
  *
- *   offset 0  u32  payload length (bytes after the 9-byte header)
- *   offset 4  u8   record type
- *   offset 5  u32  CRC32C of the type byte followed by the payload
- *   offset 9  ...  payload
+ *   offset 0   u32  payload length (bytes after the 13-byte header)
+ *   offset 4   u8   record type
+ *   offset 5   u32  CRC32C of the tag, the type byte and the payload, in that order
+ *   offset 9   u32  segment tag: CRC32C of the segment's sequence number as a u64
+ *   offset 13  ...  payload
+ *
+ * The tag is a checksum rather than the sequence number itself so that it almost never
+ * occurs in other bytes by chance (small big-endian integers are everywhere in a WAL): the
+ * scanner looks for intact records of the current life behind a damaged one by searching
+ * for the tag. Distinct sequence numbers below 2^32 always give distinct tags (CRC32C is a
+ * bijection on 32-bit messages).
+ *
+ * Format 1 (no tag; 9-byte header: length, type, CRC32C of the type byte and payload) is
+ * still read, never written.
  */
-export const RECORD_HEADER_BYTES = 9;
+export const RECORD_HEADER_BYTES = 13;
+
+/** Header size of a format-1 record (read only). */
+export const V1_RECORD_HEADER_BYTES = 9;
+
+/**
+ * Preamble of a format-2 segment (28 bytes at offset 0; records follow):
+ *
+ *   offset 0   u32  magic 0xFFFFFFFF (a format-1 segment starts with a record length, never this)
+ *   offset 4   u32  format version, 2
+ *   offset 8   u64  the segment's sequence number (the one in its file name)
+ *   offset 16  u64  where the records of the previous segment end (0 if none): a damaged
+ *                   record there cannot pass for the end of that segment
+ *   offset 24  u32  CRC32C of bytes 0–23
+ */
+export const SEGMENT_PREAMBLE_BYTES = 28;
+const SEGMENT_MAGIC = 0xffffffff;
+const SEGMENT_FORMAT = 2;
 
 export enum RecordType {
   /** payload: u64 index, u64 term, u8 entry type (0 normal, 1 noop, 2 config), data */
@@ -40,21 +70,53 @@ function readU64(buf: Buffer, off: number): number {
   return buf.readUInt32BE(off) * 0x1_0000_0000 + buf.readUInt32BE(off + 4);
 }
 
-function frame(type: RecordType, payload: Buffer): Buffer {
+/** CRC32C of each possible type byte alone: the running value a format-1 payload's CRC continues from. */
+const TYPE_BYTE_CRC: readonly number[] = Array.from({ length: 256 }, (_, t) => crc32c(Buffer.of(t)));
+
+/** CRC32C over the type byte followed by the payload (format 1). */
+export function checksumV1(type: number, payload: Buffer): number {
+  return crc32c(payload, TYPE_BYTE_CRC[type & 0xff]);
+}
+
+/**
+ * How records are framed for one segment (format 2): its tag, and the CRC32C of tag and type
+ * byte for each record type, which a record's CRC continues from over its payload (so a
+ * record costs one CRC call, as in format 1).
+ */
+export interface SegmentFraming {
+  readonly seq: number;
+  readonly tag: number;
+  /** `seeds[type]`: CRC32C of the tag followed by the type byte. */
+  readonly seeds: readonly number[];
+}
+
+/** The framing of records in segment `seq`. */
+export function segmentFraming(seq: number): SegmentFraming {
+  const seqBytes = Buffer.alloc(8);
+  writeU64(seqBytes, 0, seq);
+  const tag = crc32c(seqBytes);
+  const head = Buffer.alloc(5);
+  head.writeUInt32BE(tag, 0);
+  const seeds = Array.from({ length: 256 }, (_, t) => {
+    head[4] = t;
+    return crc32c(head);
+  });
+  return { seq, tag, seeds };
+}
+
+/** CRC32C of a format-2 record: tag and type (through the seed), then the payload. */
+export function checksum(framing: SegmentFraming, type: number, payload: Buffer): number {
+  return crc32c(payload, framing.seeds[type & 0xff]);
+}
+
+function frame(framing: SegmentFraming, type: RecordType, payload: Buffer): Buffer {
   const out = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.length);
   out.writeUInt32BE(payload.length, 0);
   out.writeUInt8(type, 4);
+  out.writeUInt32BE(checksum(framing, type, payload), 5);
+  out.writeUInt32BE(framing.tag, 9);
   payload.copy(out, RECORD_HEADER_BYTES);
-  out.writeUInt32BE(checksum(type, payload), 5);
   return out;
-}
-
-/** CRC32C of each possible type byte alone: the running value the payload's CRC continues from. */
-const TYPE_BYTE_CRC: readonly number[] = Array.from({ length: 256 }, (_, t) => crc32c(Buffer.of(t)));
-
-/** CRC32C over the type byte followed by the payload. */
-export function checksum(type: number, payload: Buffer): number {
-  return crc32c(payload, TYPE_BYTE_CRC[type & 0xff]);
 }
 
 /** Writes `v` (< 2^32) big-endian at `off`: plain byte stores, without Buffer's argument checks. */
@@ -81,13 +143,15 @@ function entryTypeCode(type: EntryType): number {
 }
 
 /**
- * Encodes one entry record into `out` at `off`; returns the bytes written. On the path of
- * every save between two disk writes, so the header goes in as byte stores.
+ * Encodes one entry record for the segment of `framing` into `out` at `off`; returns the
+ * bytes written. On the path of every save between two disk writes, so the header goes in
+ * as byte stores.
  */
-export function encodeEntryInto(e: Entry, out: Buffer, off: number): number {
+export function encodeEntryInto(e: Entry, framing: SegmentFraming, out: Buffer, off: number): number {
   const len = 17 + e.data.length;
   putU32(out, off, len);
   out[off + 4] = RecordType.Entry;
+  putU32(out, off + 9, framing.tag);
   const p = off + RECORD_HEADER_BYTES;
   putU32(out, p, Math.floor(e.index / 0x1_0000_0000));
   putU32(out, p + 4, e.index >>> 0);
@@ -95,35 +159,79 @@ export function encodeEntryInto(e: Entry, out: Buffer, off: number): number {
   putU32(out, p + 12, e.term >>> 0);
   out[p + 16] = entryTypeCode(e.type);
   out.set(e.data, p + 17);
-  putU32(out, off + 5, checksum(RecordType.Entry, out.subarray(p, p + len)));
+  putU32(out, off + 5, checksum(framing, RecordType.Entry, out.subarray(p, p + len)));
   return RECORD_HEADER_BYTES + len;
 }
 
+/** Bytes an entry's record takes on disk. */
 export function entryRecordSize(e: Entry): number {
   return RECORD_HEADER_BYTES + 17 + e.data.length;
 }
 
-export function encodeHardState(h: HardState): Buffer {
+export function encodeHardState(h: HardState, framing: SegmentFraming): Buffer {
   const vote = Buffer.from(h.vote ?? '', 'utf8');
   const p = Buffer.allocUnsafe(18 + vote.length);
   writeU64(p, 0, h.term);
   writeU64(p, 8, h.commit);
   p.writeUInt16BE(vote.length, 16);
   vote.copy(p, 18);
-  return frame(RecordType.HardState, p);
+  return frame(framing, RecordType.HardState, p);
 }
 
-export function encodeTruncate(fromIndex: number): Buffer {
+export function encodeTruncate(fromIndex: number, framing: SegmentFraming): Buffer {
   const p = Buffer.allocUnsafe(8);
   writeU64(p, 0, fromIndex);
-  return frame(RecordType.Truncate, p);
+  return frame(framing, RecordType.Truncate, p);
 }
 
-export function encodeSnapshotMarker(index: number, term: number): Buffer {
+export function encodeSnapshotMarker(index: number, term: number, framing: SegmentFraming): Buffer {
   const p = Buffer.allocUnsafe(16);
   writeU64(p, 0, index);
   writeU64(p, 8, term);
-  return frame(RecordType.Snapshot, p);
+  return frame(framing, RecordType.Snapshot, p);
+}
+
+/**
+ * Re-frames, in place, whole format-2 records laid back to back in `records` for another
+ * segment: new tag, new CRC. A group commit's records are encoded for the active segment
+ * when they are saved; when the write that takes them starts a new segment first, they are
+ * re-framed for it.
+ */
+export function reframeRecords(records: Buffer, framing: SegmentFraming): void {
+  for (let off = 0; off + RECORD_HEADER_BYTES <= records.length; ) {
+    const end = off + RECORD_HEADER_BYTES + records.readUInt32BE(off);
+    putU32(records, off + 9, framing.tag);
+    putU32(records, off + 5, checksum(framing, records[off + 4]!, records.subarray(off + RECORD_HEADER_BYTES, end)));
+    off = end;
+  }
+}
+
+/** The preamble of a format-2 segment. */
+export interface SegmentPreamble {
+  readonly seq: number;
+  readonly prevRecordsEnd: number;
+}
+
+export function encodeSegmentPreamble(p: SegmentPreamble): Buffer {
+  const out = Buffer.alloc(SEGMENT_PREAMBLE_BYTES);
+  out.writeUInt32BE(SEGMENT_MAGIC, 0);
+  out.writeUInt32BE(SEGMENT_FORMAT, 4);
+  writeU64(out, 8, p.seq);
+  writeU64(out, 16, p.prevRecordsEnd);
+  out.writeUInt32BE(crc32c(out.subarray(0, 24)), 24);
+  return out;
+}
+
+/** True when `buf` starts as a format-2 segment does (with or without an intact preamble). */
+export function isFormat2Segment(buf: Buffer): boolean {
+  return buf.length >= 4 && buf.readUInt32BE(0) === SEGMENT_MAGIC;
+}
+
+/** The preamble at the start of `buf`, or null when it is incomplete or fails its CRC. */
+export function decodeSegmentPreamble(buf: Buffer): SegmentPreamble | null {
+  if (buf.length < SEGMENT_PREAMBLE_BYTES || !isFormat2Segment(buf) || buf.readUInt32BE(4) !== SEGMENT_FORMAT) return null;
+  if (crc32c(buf.subarray(0, 24)) !== buf.readUInt32BE(24)) return null;
+  return { seq: readU64(buf, 8), prevRecordsEnd: readU64(buf, 16) };
 }
 
 /** Decodes a payload whose CRC was already verified; throws on a malformed payload. */

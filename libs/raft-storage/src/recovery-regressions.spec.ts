@@ -44,14 +44,15 @@ describe('recovery regressions', () => {
 
   it('an empty last segment (head write failed) gets its head at restart, so compaction keeps the hard state', async () => {
     const fs = new FaultyFs();
-    const { s } = await open(t.dir, { fs, segmentBytes: 1024 });
-    // Head 52 B, then saves of 5 × 56 B entries + a 29 B hard state: three fit in 1 KiB.
+    const { s } = await open(t.dir, { fs, segmentBytes: 1100 });
+    // Head 88 B (28 B preamble, 31 B hard state, 29 B marker), then saves of 5 × 60 B entries
+    // + a 33 B hard state: three fit in 1,100 B.
     for (let i = 0; i < 3; i++) await s.save({ term: 3, vote: 'n2', commit: i * 5 }, entries(i * 5 + 1, i * 5 + 5, 3, 30));
     fs.failNextWrite = 'ENOSPC'; // the next save rotates; the new segment's head write fails
     await expect(s.save(null, entries(16, 20, 3, 30))).rejects.toMatchObject({ code: 'STORAGE_IO', errno: 'ENOSPC' });
     await s.close();
     expect(statSync(join(t.dir, 'wal', '00000000000000000002.wal')).size).toBe(0);
-    const r = await open(t.dir, { segmentBytes: 1024 });
+    const r = await open(t.dir, { segmentBytes: 1100 });
     expect(r.state.hardState).toEqual({ term: 3, vote: 'n2', commit: 10 });
     await r.s.save(null, entries(16, 30, 3, 30)); // no hard state in this save
     const w = await r.s.createSnapshot(meta(20, 3));
@@ -73,17 +74,17 @@ describe('recovery regressions', () => {
     await s.close();
     const pristine = readFileSync(file!);
     const longer = Buffer.from(pristine);
-    longer[52] ^= 0x40; // the length of the first entry record now runs past the end of the file (and its zero tail)
+    longer[88] ^= 0x40; // the length of the first entry record now runs past the end of the file (and its zero tail)
     writeFileSync(file!, longer);
     let err = (await open(t.dir).catch((e: unknown) => e)) as WalCorruptionError;
     expect(err).toBeInstanceOf(WalCorruptionError);
-    expect([err.file, err.offset]).toEqual([file, 52]);
-    expect(err.reason).toMatch(/runs past the end of the file, but an intact record follows at byte 118: not a torn tail$/);
+    expect([err.file, err.offset]).toEqual([file, 88]);
+    expect(err.reason).toMatch(/runs past the end of the file, but an intact record follows at byte 158: not a torn tail$/);
     expect(readFileSync(file!).equals(longer)).toBe(true); // nothing truncated (toEqual on a 4 MiB buffer is slow)
     const flipped = Buffer.from(pristine);
-    flipped[52 + 20] ^= 0x04; // a payload bit: CRC mismatch with intact records after it
+    flipped[88 + 20] ^= 0x04; // a payload bit: CRC mismatch with intact records after it
     writeFileSync(file!, flipped);
     err = (await open(t.dir).catch((e: unknown) => e)) as WalCorruptionError;
-    expect([err.file, err.offset, err.reason]).toEqual([file, 52, 'CRC mismatch in the final record, but an intact record follows at byte 118: not a torn tail']);
+    expect([err.file, err.offset, err.reason]).toEqual([file, 88, 'CRC mismatch in the final record, but an intact record follows at byte 158: not a torn tail']);
   });
 });

@@ -1,4 +1,5 @@
 import type { HardState } from '@raft/raft-core';
+import type { SegmentFraming } from './records';
 
 /**
  * Everything queued for one durable write (one group commit): its records, in order, and
@@ -25,7 +26,8 @@ export class WriteBatch {
   readonly done: Promise<void>;
   private settle!: { resolve: () => void; reject: (e: unknown) => void };
 
-  constructor() {
+  /** @param framing the segment framing its records are encoded with */
+  constructor(readonly framing: SegmentFraming) {
     this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
   }
 

@@ -8,13 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Entry } from '@raft/raft-core';
-import { encodeEntryInto, entryRecordSize, FileStorage } from '@raft/raft-storage';
+import { encodeEntryInto, entryRecordSize, FileStorage, segmentFraming } from '@raft/raft-storage';
 
 const i = process.argv.indexOf('--bytes');
 const bytes = Number(i > 0 ? process.argv[i + 1] : 4096);
 if (!(Number.isInteger(bytes) && bytes > 0)) throw new Error('--bytes must be a positive integer');
 const entry: Entry = { index: 1, term: 1, type: 'normal', data: new Uint8Array(bytes).fill(120) };
 const size = entryRecordSize(entry);
+const framing = segmentFraming(1);
 const N = 100_000;
 
 function nsPerRecord(encode: (k: number) => void): number {
@@ -49,8 +50,8 @@ async function main(): Promise<void> {
   const arena = Buffer.allocUnsafeSlow(1024 * 1024);
   const slots = Math.floor(arena.length / size);
   for (let round = 1; round <= 3; round++) {
-    const own = nsPerRecord(() => void encodeEntryInto(entry, Buffer.allocUnsafe(size), 0));
-    const reused = nsPerRecord((k) => void encodeEntryInto(entry, arena, (k % slots) * size));
+    const own = nsPerRecord(() => void encodeEntryInto(entry, framing, Buffer.allocUnsafe(size), 0));
+    const reused = nsPerRecord((k) => void encodeEntryInto(entry, framing, arena, (k % slots) * size));
     console.log(`round ${round}: ${bytes}-byte entry → record: own Buffer ${(own / 1000).toFixed(2)} µs, reused buffer ${(reused / 1000).toFixed(2)} µs`);
   }
   console.log(`64 FileStorage.save calls (synchronous part, mean of 200 batches): ${(await saveBatchMicros()).toFixed(0)} µs`);

@@ -23,11 +23,11 @@ describe('wal-inspect process', () => {
       const ok = run(t.dir, '--verify');
       expect([ok.status, ok.stdout.trim().split('\n').pop()]).toEqual([0, 'verify: OK']);
       const buf = readFileSync(segments[0]!);
-      buf[60] ^= 0x80; // inside the first entry record (54..129)
+      buf[120] ^= 0x80; // in the payload of the first entry record (90..170, after the 28-byte preamble and the head)
       writeFileSync(segments[0]!, buf);
       const bad = run(t.dir, '--verify');
       expect(bad.status).toBe(2);
-      expect(bad.stdout).toContain(`error: ${segments[0]} at byte 54: CRC mismatch`);
+      expect(bad.stdout).toContain(`error: ${segments[0]} at byte 90: CRC mismatch`);
       expect(run().status).toBe(1);
     } finally {
       t.cleanup();

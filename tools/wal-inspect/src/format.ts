@@ -14,14 +14,15 @@ function describe(r: RecordReport): string {
   }
 }
 
-/** Human-readable listing: segments with their records, snapshot files, then the verdict. */
+/** Human-readable listing: segments with their records, spare files, snapshot files, then the verdict. */
 export function formatText(rep: InspectReport, verify: boolean): string {
-  const out: string[] = [`data dir ${rep.dir}`, '', `wal: ${rep.segments.length} segment(s)`];
+  const out: string[] = [`data dir ${rep.dir}`, '', `wal: ${rep.segments.length} segment(s)${rep.spares.length > 0 ? `, ${rep.spares.length} spare(s)` : ''}`];
   for (const seg of rep.segments) {
     const used = seg.recordBytes === null ? '' : ` (${seg.recordBytes} of records)`;
-    out.push(`  ${basename(seg.file)}  ${seg.bytes} bytes${used}, ${seg.records} records`);
+    out.push(`  ${basename(seg.file)}  format ${seg.format ?? '?'}, ${seg.bytes} bytes${used}, ${seg.records} records`);
     for (const r of rep.records) if (r.file === seg.file) out.push(`    @${String(r.offset).padStart(8)}  ${String(r.size).padStart(6)} B  ${describe(r)}`);
   }
+  for (const s of rep.spares) out.push(`  ${basename(s.file)}  ${s.bytes} bytes  spare: a compacted segment kept for reuse; its old records are not part of the log`);
   out.push('', `snap: ${rep.snapshots.length} file(s)`);
   for (const s of rep.snapshots) {
     const what = s.index === undefined ? '' : ` index=${s.index} term=${s.term} data=${s.dataBytes} B`;

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import type { HardState } from '@raft/raft-core';
-import { encodeHardState, entryRecordSize, nodeFileSystem, RecordType, scanSegments, SEGMENT_RE, WalCorruptionError, type FileSystem, type WalRecord } from '@raft/raft-storage';
+import { listSpares, nodeFileSystem, RecordType, scanSegments, SEGMENT_RE, WalCorruptionError, type FileSystem, type WalRecord } from '@raft/raft-storage';
 import { inspectSnapshots, type SnapshotFileReport } from './snapshots';
 
 /** One WAL record as printed. */
 export interface RecordReport {
   readonly file: string;
   readonly offset: number;
-  /** Framed size on disk (9-byte header + payload). */
+  /** Framed size on disk, as the scanner read it (header — 13 bytes in format 2, 9 in format 1 — plus payload). */
   readonly size: number;
   readonly type: 'entry' | 'hardState' | 'truncate' | 'snapshot';
   readonly index?: number;
@@ -19,9 +19,15 @@ export interface RecordReport {
 
 export interface SegmentReport {
   readonly file: string;
-  /** Size of the file on disk: records, then zeros preallocated for later ones. */
+  /** Size of the file on disk: records, then zeros preallocated for later ones (or a recycled file's old bytes). */
   readonly bytes: number;
-  /** Where its records end (null when the scan stopped before reaching it). */
+  /**
+   * On-disk format: 1 (9-byte record headers, read only) or 2 (28-byte preamble, tagged
+   * 13-byte record headers). Null when the scan did not get through every segment: the
+   * scanner reports formats (and where records end) only once it has read them all.
+   */
+  readonly format: 1 | 2 | null;
+  /** Where its records end, a format-2 preamble included (null like `format`). */
   readonly recordBytes: number | null;
   /** Records read from it (up to a torn tail or the first corruption). */
   readonly records: number;
@@ -33,9 +39,17 @@ export interface Problem {
   readonly reason: string;
 }
 
+/** A spare file in `wal/`: a compacted segment kept for reuse; its old records are not part of the log. */
+export interface SpareReport {
+  readonly file: string;
+  readonly bytes: number;
+}
+
 export interface InspectReport {
   readonly dir: string;
   readonly segments: SegmentReport[];
+  /** Spare segment files (`<seq>.spare`), oldest first: never scanned, listed for their disk use. */
+  readonly spares: SpareReport[];
   readonly records: RecordReport[];
   readonly counts: Record<RecordReport['type'], number>;
   readonly snapshots: SnapshotFileReport[];
@@ -47,18 +61,16 @@ export interface InspectReport {
   readonly errors: Problem[];
 }
 
-const RECORD_SIZE = { truncate: 9 + 8, snapshot: 9 + 16 } as const;
-
-function describeRecord(r: WalRecord, file: string, offset: number): RecordReport {
+function describeRecord(r: WalRecord, file: string, offset: number, size: number): RecordReport {
   switch (r.type) {
     case RecordType.Entry:
-      return { file, offset, size: entryRecordSize(r.entry), type: 'entry', index: r.entry.index, term: r.entry.term, entryType: r.entry.type };
+      return { file, offset, size, type: 'entry', index: r.entry.index, term: r.entry.term, entryType: r.entry.type };
     case RecordType.HardState:
-      return { file, offset, size: encodeHardState(r.hardState).length, type: 'hardState', hardState: r.hardState };
+      return { file, offset, size, type: 'hardState', hardState: r.hardState };
     case RecordType.Truncate:
-      return { file, offset, size: RECORD_SIZE.truncate, type: 'truncate', fromIndex: r.fromIndex };
+      return { file, offset, size, type: 'truncate', fromIndex: r.fromIndex };
     case RecordType.Snapshot:
-      return { file, offset, size: RECORD_SIZE.snapshot, type: 'snapshot', index: r.index, term: r.term };
+      return { file, offset, size, type: 'snapshot', index: r.index, term: r.term };
   }
 }
 
@@ -69,7 +81,8 @@ function describeRecord(r: WalRecord, file: string, offset: number): RecordRepor
  * record can be parsed. With `verify`, also what else recovery checks: gaps in log indexes,
  * snapshot markers beyond the newest snapshot (a missing snapshot), and the newest snapshot's
  * trailer and CRC. A torn final record is a warning, as recovery truncates it; everything
- * recovery refuses to start on is an error.
+ * recovery refuses to start on is an error. Spare files (compacted segments kept for reuse)
+ * are listed, never scanned: their old records are not part of the log.
  */
 export async function inspect(dir: string, options: { verify: boolean }, fs: FileSystem = nodeFileSystem): Promise<InspectReport> {
   const errors: Problem[] = [];
@@ -99,15 +112,15 @@ export async function inspect(dir: string, options: { verify: boolean }, fs: Fil
   };
 
   let recovered: InspectReport['recovered'] = null;
-  const recordBytes = new Map<string, number>();
+  const scanned = new Map<string, { recordBytes: number; format: 1 | 2 }>();
   try {
-    const scan = await scanSegments(fs, join(dir, 'wal'), (r, file, offset) => {
-      const rep = describeRecord(r, file, offset);
+    const scan = await scanSegments(fs, join(dir, 'wal'), (r, file, offset, size) => {
+      const rep = describeRecord(r, file, offset, size);
       records.push(rep);
       counts[rep.type]++;
       replay(r, file, offset);
     });
-    for (const seg of scan.segments) recordBytes.set(seg.path, seg.size);
+    for (const seg of scan.segments) scanned.set(seg.path, { recordBytes: seg.size, format: seg.format });
     if (scan.torn) warnings.push({ file: scan.torn.file, offset: scan.torn.offset, reason: `torn final record (${scan.torn.droppedBytes} bytes): recovery truncates it` });
     recovered = { snapshotIndex: floor, firstIndex: first, lastIndex: last, hardState: hard };
   } catch (e) {
@@ -118,7 +131,10 @@ export async function inspect(dir: string, options: { verify: boolean }, fs: Fil
   const walDir = join(dir, 'wal');
   for (const name of (await fs.readdir(walDir)).filter((n) => SEGMENT_RE.test(n)).sort()) {
     const file = join(walDir, name);
-    segments.push({ file, bytes: await fs.size(file), recordBytes: recordBytes.get(file) ?? null, records: records.filter((r) => r.file === file).length });
+    const seg = scanned.get(file);
+    segments.push({ file, bytes: await fs.size(file), format: seg?.format ?? null, recordBytes: seg?.recordBytes ?? null, records: records.filter((r) => r.file === file).length });
   }
-  return { dir, segments, records, counts, snapshots: snap.files, recovered, warnings, errors };
+  const spares: SpareReport[] = [];
+  for (const file of await listSpares(fs, walDir)) spares.push({ file, bytes: await fs.size(file) });
+  return { dir, segments, spares, records, counts, snapshots: snap.files, recovered, warnings, errors };
 }
