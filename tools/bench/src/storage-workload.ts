@@ -1,4 +1,4 @@
-import type { Entry } from '@raft/raft-core';
+import type { Entry, SnapshotMeta } from '@raft/raft-core';
 import { FileStorage } from '@raft/raft-storage';
 import { CountingFs } from './storage-counting-fs';
 
@@ -6,6 +6,11 @@ import { CountingFs } from './storage-counting-fs';
 export interface AppendResult {
   readonly entrySize: number;
   readonly proposers: number;
+  /** Whether the WAL was in its steady state (see {@link runAppend}). */
+  readonly steady: boolean;
+  /** New segments started during the measured rounds, and how many of them reused a spare file. */
+  readonly segmentsStarted: number;
+  readonly segmentsReused: number;
   readonly entries: number;
   readonly seconds: number;
   /** Bytes written to the WAL (framing and segment heads included). */
@@ -14,6 +19,36 @@ export interface AppendResult {
   /** Time to durable (save called → promise resolved), milliseconds. */
   readonly p50: number;
   readonly p99: number;
+}
+
+const CONFIG = { voters: ['n1'], learners: [], outgoing: [] };
+
+/** Takes a snapshot at `index` and compacts the log to it, as a node does after a snapshot. */
+async function snapshotAndCompact(s: FileStorage, index: number): Promise<void> {
+  const meta: SnapshotMeta = { index, term: 1, config: CONFIG };
+  const w = await s.createSnapshot(meta);
+  await w.write(Buffer.from(`state@${index}`));
+  await w.commit();
+  await s.compact(index);
+}
+
+/**
+ * Brings a fresh WAL to the state a long-running node's is in: segments filled (with large
+ * saves, to get there quickly) and compacted after a snapshot, then filled on into a reused
+ * file and compacted again — so the active segment is a reused file and spare files wait
+ * for the next ones. Returns the last index written.
+ */
+async function warmToSteadyState(s: FileStorage, next: number): Promise<number> {
+  const big = new Uint8Array(64 * 1024).fill(119);
+  const fillUntil = async (done: () => boolean): Promise<void> => {
+    while (!done()) await s.save(null, Array.from({ length: 64 }, (): Entry => ({ index: ++next, term: 1, type: 'normal', data: big })));
+  };
+  await fillUntil(() => s.segmentFiles().length >= 4);
+  await snapshotAndCompact(s, next);
+  const spares = s.spareFiles().length;
+  await fillUntil(() => s.spareFiles().length < spares); // the next segment took a spare
+  await snapshotAndCompact(s, next);
+  return next;
 }
 
 const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
@@ -25,6 +60,12 @@ const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(so
  * calls stay contiguous; group commit batches whatever arrives while an fdatasync is in
  * flight. Between slices (all proposers idle) `between` runs with the bytes per fdatasync
  * seen so far — the raw loop, interleaved so both see the same disk weather.
+ *
+ * `steady`: the WAL starts as a long-running node's does (filled, snapshotted and compacted,
+ * with spare segment files to reuse), and while the proposers run, a snapshot is taken and
+ * the log compacted to the last durable index whenever a segment has filled — what a node
+ * that snapshots as often as it fills a segment does. Otherwise the WAL starts empty and is
+ * never compacted (every new segment is a new file).
  */
 export async function runAppend(
   dir: string,
@@ -33,14 +74,19 @@ export async function runAppend(
   seconds: number,
   rounds: number,
   between: (bytesPerSync: number) => Promise<void>,
+  steady = false,
 ): Promise<AppendResult> {
   const fs = new CountingFs();
   const s = await FileStorage.open(dir, { fs });
   await s.load();
   const data = new Uint8Array(entrySize).fill(120);
-  let next = 0;
+  let next = steady ? await warmToSteadyState(s, 0) : 0;
+  let durable = next;
+  let segmentsStarted = 0;
+  let segmentsReused = 0;
   const entry = (): Entry => ({ index: ++next, term: 1, type: 'normal', data });
   for (let k = 0; k < 20; k++) await s.save(null, [entry()]); // warm-up: segment created, JIT warm
+  durable = next;
   const [syncs0, bytes0] = [fs.syncs, fs.bytes];
   const latencies: number[] = [];
   let entries = 0;
@@ -54,13 +100,31 @@ export async function runAppend(
       let now = performance.now();
       while (now < deadline) {
         const start = now;
-        await s.save(null, [entry()]);
+        const e = entry();
+        await s.save(null, [e]);
+        if (e.index > durable) durable = e.index;
         now = performance.now();
         latencies.push(now - start);
         entries++;
       }
     };
-    await Promise.all(Array.from({ length: proposers }, proposer));
+    // Watches for new segments (and whether they took a spare); in steady mode compacts
+    // once a segment has filled, so its file becomes a spare for a later one.
+    const watcher = async (): Promise<void> => {
+      let segments = s.segmentFiles();
+      let spares = s.spareFiles().length;
+      while (performance.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 10));
+        const now = s.segmentFiles();
+        const started = now.filter((f) => !segments.includes(f)).length;
+        segmentsStarted += started;
+        segmentsReused += Math.min(started, Math.max(0, spares - s.spareFiles().length));
+        if (steady && now.length > 1) await snapshotAndCompact(s, durable);
+        segments = s.segmentFiles();
+        spares = s.spareFiles().length;
+      }
+    };
+    await Promise.all([...Array.from({ length: proposers }, proposer), watcher()]);
     elapsed += (performance.now() - t0) / 1000;
     await between((fs.bytes - bytes0) / (fs.syncs - syncs0));
   }
@@ -69,6 +133,9 @@ export async function runAppend(
   return {
     entrySize,
     proposers,
+    steady,
+    segmentsStarted,
+    segmentsReused,
     entries,
     seconds: elapsed,
     walBytes: fs.bytes - bytes0,
