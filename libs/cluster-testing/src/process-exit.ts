@@ -9,8 +9,11 @@ import { readFile } from 'node:fs/promises';
 export async function processDeathTime(pid: number, timeoutMs = 30_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // Read after the check: a check that started before the kill can still see the process
+    // dead, and the time it started would then precede the kill.
+    const dead = await isDead(pid);
     const now = Date.now();
-    if (await isDead(pid)) return now;
+    if (dead) return now;
     if (now > deadline) throw new Error(`process ${pid} still alive after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 2));
   }
