@@ -96,7 +96,7 @@ describe('FileStorage', () => {
     expect((await reopen(t.dir)).state.entries.map((e) => e.index)).toEqual(Array.from({ length: next }, (_, i) => i + 1));
   });
 
-  it('group commit: the saves of one write share one promise, and their contiguous records one buffer', async () => {
+  it('group commit: the saves of one write share one promise, and their entries one record and one buffer', async () => {
     const fs = new FaultyFs();
     const { s } = await reopen(t.dir, { fs });
     await s.save(null, entries(1, 1));
@@ -105,8 +105,9 @@ describe('FileStorage', () => {
     const withHardState = s.save({ term: 1, vote: 'n1', commit: 3 }, entries(34, 35));
     expect(new Set([...saves, withHardState]).size).toBe(1);
     await Promise.all([...saves, withHardState]);
-    // One durable write: 34 saves' entry records as one view, then the hard-state record.
-    expect(fs.chunksPerWrite.slice(first)).toEqual([2]);
+    // One durable write: the header of one entries record, 34 saves' entries as one view of
+    // the staging buffer, then the hard-state record.
+    expect(fs.chunksPerWrite.slice(first)).toEqual([3]);
     await s.close();
     const { state } = await reopen(t.dir);
     expect(state.entries.map((e) => e.index)).toEqual(Array.from({ length: 35 }, (_, i) => i + 1));

@@ -17,10 +17,9 @@ import {
   encodeSegmentPreamble,
   encodeSnapshotMarker,
   encodeTruncate,
-  entryRecordSize,
+  entryEncodedSize,
   isEntryType,
   RecordType,
-  reframeRecords,
   SEGMENT_PREAMBLE_BYTES,
   segmentFraming,
   type SegmentFraming,
@@ -99,7 +98,7 @@ function hardStateProblem(h: HardState): string | null {
   return null;
 }
 
-/** Size of each of the two buffers that entry records are encoded into (see StagingBuffers). */
+/** Size of each of the two buffers that entries are encoded into (see StagingBuffers). */
 const STAGING_BUFFER_BYTES = 1024 * 1024;
 
 /** Group commits averaging at least this many bytes append instead of overwriting zeros. */
@@ -190,17 +189,17 @@ export class FileStorage implements RaftStorage {
     const lastIndex = (): number => (entries.length > 0 ? entries[entries.length - 1]!.index : this.floor);
     const { segments, torn } = await scanSegments(this.fs, this.walDir, (rec, file, offset) => {
       switch (rec.type) {
-        case RecordType.Entry: {
-          const e = rec.entry;
-          if (e.index === this.floor) termAtFloor = e.term;
-          if (e.index <= this.floor) return; // covered by the snapshot
-          if (e.index > lastIndex() + 1) {
-            throw new WalCorruptionError(file, offset, `gap in log indexes: expected ${lastIndex() + 1}, found ${e.index}`);
+        case RecordType.Entry:
+          for (const e of rec.entries) {
+            if (e.index === this.floor) termAtFloor = e.term;
+            if (e.index <= this.floor) continue; // covered by the snapshot
+            if (e.index > lastIndex() + 1) {
+              throw new WalCorruptionError(file, offset, `gap in log indexes: expected ${lastIndex() + 1}, found ${e.index}`);
+            }
+            if (e.index <= lastIndex()) entries = entries.filter((x) => x.index < e.index);
+            entries.push(e);
           }
-          if (e.index <= lastIndex()) entries = entries.filter((x) => x.index < e.index);
-          entries.push(e);
           return;
-        }
         case RecordType.HardState:
           hard = rec.hardState;
           return;
@@ -295,7 +294,7 @@ export class FileStorage implements RaftStorage {
     for (let i = 0; i < entries.length; i++) {
       const problem = entryProblem(entries[i]!, first + i);
       if (problem) return Promise.reject(new StorageUsageError(`save: entry ${i + 1} of ${entries.length}: ${problem}`));
-      size += entryRecordSize(entries[i]!);
+      size += entryEncodedSize(entries[i]!);
     }
     if (entries.length > 0 && first > last + 1) {
       return Promise.reject(new WalCorruptionError(this.walDir, 0, `append at ${first} would leave a gap after ${last}`));
@@ -305,17 +304,16 @@ export class FileStorage implements RaftStorage {
     const at = size > 0 ? this.staging.reserve(size) : 0;
     const buf = this.staging.region;
     let off = at;
-    const framing = this.framing;
-    for (const e of entries) off += encodeEntryInto(e, framing, buf, off);
+    for (const e of entries) off += encodeEntryInto(e, buf, off);
     const batch = this.nextBatch();
     if (entries.length > 0) {
       if (first <= last) {
         // A conflicting suffix is replaced: the truncation is itself a durable record.
-        batch.addChunk(encodeTruncate(first, framing));
+        batch.addChunk(encodeTruncate(first, this.framing));
         this.terms.length = Math.max(0, first - this.floor - 1);
       }
       for (const e of entries) this.terms.push(e.term);
-      batch.addRegion(buf, at, size);
+      batch.addEntries(buf, at, size);
       const maxEntryIndex = entries[entries.length - 1]!.index;
       if (maxEntryIndex > batch.maxEntryIndex) batch.maxEntryIndex = maxEntryIndex;
     }
@@ -360,15 +358,13 @@ export class FileStorage implements RaftStorage {
       this.staging.startWrite();
       try {
         if (this.failure) throw this.failure;
-        const chunks = batch.take();
         const bytes = batch.bytes;
         let active = this.segments[this.segments.length - 1]!;
         if (active.size > 0 && active.size + bytes > this.segmentBytes) {
           await this.startSegment(active.seq + 1);
           active = this.segments[this.segments.length - 1]!;
         }
-        // Records are encoded for the segment that was active when they were saved.
-        if (batch.framing !== this.framing) for (const c of chunks) reframeRecords(c, this.framing);
+        const chunks = batch.take(this.framing);
         // The records must not overlap zeros still being written past the end of the file.
         if (this.extending && active.size + bytes > this.activeFileBytes) await this.extending;
         if (this.failure) throw this.failure;

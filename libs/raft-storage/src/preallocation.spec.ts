@@ -70,14 +70,14 @@ describe('preallocated segments (zeros written ahead of the records)', () => {
   it('large group commits append instead: no zeros are written ahead of them', async () => {
     const { s } = await open(t.dir, [], { segmentBytes: 4 * 1024 * 1024, preallocateBytes: 256 * 1024 });
     let next = 1;
-    for (let i = 0; i < 40; i++, next += 16) await s.save(null, entries(next, next + 15, 1, 4096)); // ~66 KiB each
+    for (let i = 0; i < 40; i++, next += 17) await s.save(null, entries(next, next + 16, 1, 4096)); // ~70 KiB each
     const [file] = s.segmentFiles();
     await s.close();
     // The first saves (average still small) may have zero-filled one step; after that the
     // file grows only by appends, so it ends where the records do.
     expect(statSync(file!).size).toBe(await recordsEnd(t.dir));
     const r = await open(t.dir);
-    expect(r.state.entries).toHaveLength(640);
+    expect(r.state.entries).toHaveLength(680);
     await r.s.close();
   });
 
@@ -104,16 +104,18 @@ describe('preallocated segments (zeros written ahead of the records)', () => {
   it('zeros where a record should start with an intact record after them is corruption, not a tail', async () => {
     const r = await open(t.dir);
     await r.s.save(null, entries(1, 10, 1, 40));
+    await r.s.save(null, entries(11, 12, 1, 40));
     const [file] = r.s.segmentFiles();
     await r.s.close();
     const buf = readFileSync(file!);
     const firstEntryAt = 88; // after the segment head: preamble (28 B), hard state (31 B), snapshot marker (29 B)
-    buf.fill(0, firstEntryAt, firstEntryAt + 70); // the first entry record (13 + 17 + 40 B) zeroed
+    const firstRecord = 13 + 10 * (21 + 40); // the first save's entries record: header, 10 × (21 + 40 B)
+    buf.fill(0, firstEntryAt, firstEntryAt + 70); // its header and first entry zeroed
     writeFileSync(file!, buf);
     const err = (await open(t.dir).catch((e: unknown) => e)) as WalCorruptionError;
     expect(err).toBeInstanceOf(WalCorruptionError);
     expect([err.file, err.offset]).toEqual([file, firstEntryAt]);
-    expect(err.reason).toBe(`the records end here, but an intact record of this segment follows at byte ${firstEntryAt + 70}`);
+    expect(err.reason).toBe(`the records end here, but an intact record of this segment follows at byte ${firstEntryAt + firstRecord}`);
   });
 
   it('a failed zero-fill fails the storage: later writes are refused, acknowledged ones survive', async () => {

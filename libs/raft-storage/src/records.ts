@@ -43,7 +43,12 @@ const SEGMENT_MAGIC = 0xffffffff;
 const SEGMENT_FORMAT = 2;
 
 export enum RecordType {
-  /** payload: u64 index, u64 term, u8 entry type (0 normal, 1 noop, 2 config), data */
+  /**
+   * Log entries. Format 2: one or more entries back to back, each u32 data length, u64 index,
+   * u64 term, u8 entry type (0 normal, 1 noop, 2 config), data — the entries of consecutive
+   * saves in one group commit share a record and its CRC. Format 1: exactly one entry, u64
+   * index, u64 term, u8 entry type, data (the rest of the payload).
+   */
   Entry = 1,
   /** payload: u64 term, u64 commit, u16 vote length, vote (utf-8; empty = no vote) */
   HardState = 2,
@@ -56,7 +61,7 @@ export enum RecordType {
 const ENTRY_TYPES: readonly EntryType[] = ['normal', 'noop', 'config'];
 
 export type WalRecord =
-  | { readonly type: RecordType.Entry; readonly entry: Entry }
+  | { readonly type: RecordType.Entry; readonly entries: readonly Entry[] }
   | { readonly type: RecordType.HardState; readonly hardState: HardState }
   | { readonly type: RecordType.Truncate; readonly fromIndex: number }
   | { readonly type: RecordType.Snapshot; readonly index: number; readonly term: number };
@@ -142,30 +147,51 @@ function entryTypeCode(type: EntryType): number {
   return code;
 }
 
+/** Bytes before an entry's data inside an entries record: u32 data length, u64 index, u64 term, u8 type. */
+export const ENTRY_HEADER_BYTES = 21;
+
 /**
- * Encodes one entry record for the segment of `framing` into `out` at `off`; returns the
+ * Encodes one entry, as it sits inside an entries record, into `out` at `off`; returns the
  * bytes written. On the path of every save between two disk writes, so the header goes in
- * as byte stores.
+ * as byte stores; the record header and its CRC are added when the group commit's write
+ * takes the entries ({@link frameEntries}).
  */
-export function encodeEntryInto(e: Entry, framing: SegmentFraming, out: Buffer, off: number): number {
-  const len = 17 + e.data.length;
-  putU32(out, off, len);
-  out[off + 4] = RecordType.Entry;
-  putU32(out, off + 9, framing.tag);
-  const p = off + RECORD_HEADER_BYTES;
-  putU32(out, p, Math.floor(e.index / 0x1_0000_0000));
-  putU32(out, p + 4, e.index >>> 0);
-  putU32(out, p + 8, Math.floor(e.term / 0x1_0000_0000));
-  putU32(out, p + 12, e.term >>> 0);
-  out[p + 16] = entryTypeCode(e.type);
-  out.set(e.data, p + 17);
-  putU32(out, off + 5, checksum(framing, RecordType.Entry, out.subarray(p, p + len)));
-  return RECORD_HEADER_BYTES + len;
+export function encodeEntryInto(e: Entry, out: Buffer, off: number): number {
+  putU32(out, off, e.data.length);
+  putU32(out, off + 4, Math.floor(e.index / 0x1_0000_0000));
+  putU32(out, off + 8, e.index >>> 0);
+  putU32(out, off + 12, Math.floor(e.term / 0x1_0000_0000));
+  putU32(out, off + 16, e.term >>> 0);
+  out[off + 20] = entryTypeCode(e.type);
+  out.set(e.data, off + ENTRY_HEADER_BYTES);
+  return ENTRY_HEADER_BYTES + e.data.length;
 }
 
-/** Bytes an entry's record takes on disk. */
-export function entryRecordSize(e: Entry): number {
-  return RECORD_HEADER_BYTES + 17 + e.data.length;
+/** Bytes an entry takes inside an entries record. */
+export function entryEncodedSize(e: Entry): number {
+  return ENTRY_HEADER_BYTES + e.data.length;
+}
+
+/**
+ * The record header for entries encoded back to back in `entries` ({@link encodeEntryInto}):
+ * written before them, it makes them one entries record of `framing`'s segment. One CRC call
+ * per group commit instead of one per entry.
+ */
+export function frameEntries(entries: Buffer, framing: SegmentFraming): Buffer {
+  const header = Buffer.allocUnsafe(RECORD_HEADER_BYTES);
+  putU32(header, 0, entries.length);
+  header[4] = RecordType.Entry;
+  putU32(header, 5, checksum(framing, RecordType.Entry, entries));
+  putU32(header, 9, framing.tag);
+  return header;
+}
+
+/** One entries record holding `entries`, for `framing`'s segment (tools and tests; FileStorage frames staged entries). */
+export function encodeEntries(entries: readonly Entry[], framing: SegmentFraming): Buffer {
+  const body = Buffer.allocUnsafe(entries.reduce((n, e) => n + entryEncodedSize(e), 0));
+  let off = 0;
+  for (const e of entries) off += encodeEntryInto(e, body, off);
+  return Buffer.concat([frameEntries(body, framing), body]);
 }
 
 export function encodeHardState(h: HardState, framing: SegmentFraming): Buffer {
@@ -234,14 +260,35 @@ export function decodeSegmentPreamble(buf: Buffer): SegmentPreamble | null {
   return { seq: readU64(buf, 8), prevRecordsEnd: readU64(buf, 16) };
 }
 
-/** Decodes a payload whose CRC was already verified; throws on a malformed payload. */
-export function decodePayload(type: number, p: Buffer): WalRecord {
+function entryType(code: number): EntryType {
+  const t = ENTRY_TYPES[code];
+  if (t === undefined) throw new Error(`unknown entry type ${code}`);
+  return t;
+}
+
+/** The entries of a format-2 entries record's payload; throws unless they tile it exactly. */
+function decodeEntries(p: Buffer): Entry[] {
+  if (p.length === 0) throw new Error('entries record is empty');
+  const entries: Entry[] = [];
+  for (let off = 0; off < p.length; ) {
+    if (p.length - off < ENTRY_HEADER_BYTES) throw new Error(`entry ${entries.length + 1} of the record is cut short`);
+    const end = off + ENTRY_HEADER_BYTES + p.readUInt32BE(off);
+    if (end > p.length) throw new Error(`entry ${entries.length + 1} of the record runs past its end`);
+    const type = entryType(p[off + 20]!);
+    // A copy, so that recovered entries do not keep a whole segment's buffer alive.
+    entries.push({ index: readU64(p, off + 4), term: readU64(p, off + 12), type, data: new Uint8Array(p.subarray(off + ENTRY_HEADER_BYTES, end)) });
+    off = end;
+  }
+  return entries;
+}
+
+/** Decodes a payload (of a segment in `format`) whose CRC was already verified; throws on a malformed payload. */
+export function decodePayload(type: number, p: Buffer, format: 1 | 2): WalRecord {
   switch (type) {
     case RecordType.Entry: {
+      if (format === 2) return { type, entries: decodeEntries(p) };
       if (p.length < 17) throw new Error('entry record too short');
-      const t = ENTRY_TYPES[p.readUInt8(16)];
-      if (t === undefined) throw new Error(`unknown entry type ${p.readUInt8(16)}`);
-      return { type, entry: { index: readU64(p, 0), term: readU64(p, 8), type: t, data: new Uint8Array(p.subarray(17)) } };
+      return { type, entries: [{ index: readU64(p, 0), term: readU64(p, 8), type: entryType(p[16]!), data: new Uint8Array(p.subarray(17)) }] };
     }
     case RecordType.HardState: {
       if (p.length < 18) throw new Error('hard state record too short');

@@ -79,12 +79,13 @@ describe('recovery regressions', () => {
     let err = (await open(t.dir).catch((e: unknown) => e)) as WalCorruptionError;
     expect(err).toBeInstanceOf(WalCorruptionError);
     expect([err.file, err.offset]).toEqual([file, 88]);
-    expect(err.reason).toMatch(/runs past the end of the file, but an intact record follows at byte 158: not a torn tail$/);
+    // The first save's 10 entries are one record (13 + 10 × (21 + 40) B); the second save's follows it.
+    expect(err.reason).toMatch(/runs past the end of the file, but an intact record follows at byte 711: not a torn tail$/);
     expect(readFileSync(file!).equals(longer)).toBe(true); // nothing truncated (toEqual on a 4 MiB buffer is slow)
     const flipped = Buffer.from(pristine);
     flipped[88 + 20] ^= 0x04; // a payload bit: CRC mismatch with intact records after it
     writeFileSync(file!, flipped);
     err = (await open(t.dir).catch((e: unknown) => e)) as WalCorruptionError;
-    expect([err.file, err.offset, err.reason]).toEqual([file, 88, 'CRC mismatch in the final record, but an intact record follows at byte 158: not a torn tail']);
+    expect([err.file, err.offset, err.reason]).toEqual([file, 88, 'CRC mismatch in the final record, but an intact record follows at byte 711: not a torn tail']);
   });
 });

@@ -87,13 +87,16 @@ describe('recovery outcomes', () => {
   it('a truncated (shortened) middle segment is a hard error', async () => {
     const files = await fill(t.dir);
     const original = readFileSync(files[1]!);
-    truncateSync(files[1]!, 300);
+    const offsets: number[] = [];
+    await scanSegments(nodeFileSystem, join(t.dir, 'wal'), (_r, file, offset) => void (file === files[1] && offsets.push(offset)));
+    const boundary = offsets[offsets.length - 1]!; // where the segment's last record starts
+    truncateSync(files[1]!, boundary);
     const err = (await load(t.dir).catch((e: unknown) => e)) as WalCorruptionError;
     expect(err).toBeInstanceOf(WalCorruptionError);
     expect(err.file).toBe(files[1]);
     // Cut at a record boundary: the next segment's preamble says where its records really end.
     expect(err.reason).toMatch(/^records end at byte \d+ but segment 3 recorded that they end at \d+/);
-    writeFileSync(files[1]!, original.subarray(0, 330)); // cut inside a record: a torn record in a segment that is not the last
+    writeFileSync(files[1]!, original.subarray(0, boundary + 20)); // cut inside a record: a torn record in a segment that is not the last
     const inside = (await load(t.dir).catch((e: unknown) => e)) as WalCorruptionError;
     expect([inside.file, inside.reason]).toEqual([files[1], expect.stringMatching(/runs past the end of the file in a segment that is not the last one$/)]);
   });

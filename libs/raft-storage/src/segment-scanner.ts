@@ -83,12 +83,16 @@ function allZero(buf: Buffer, from: number, to: number): boolean {
   return true;
 }
 
-function decodeAt(path: string, off: number, type: number, payload: Buffer): WalRecord {
+/** Decodes a verified record, noting its highest entry index in `seg`. */
+function decodeAt(seg: SegmentInfo, off: number, type: number, payload: Buffer): WalRecord {
+  let rec: WalRecord;
   try {
-    return decodePayload(type, payload);
+    rec = decodePayload(type, payload, seg.format);
   } catch (e) {
-    throw new WalCorruptionError(path, off, (e as Error).message);
+    throw new WalCorruptionError(seg.path, off, (e as Error).message);
   }
+  if (rec.type === RecordType.Entry) for (const e of rec.entries) if (e.index > seg.maxEntryIndex) seg.maxEntryIndex = e.index;
+  return rec;
 }
 
 /**
@@ -173,9 +177,7 @@ function scanFormat1(seg: SegmentInfo, buf: Buffer, last: boolean, onRecord: Rec
       tornHere('CRC mismatch in the final record');
       break;
     }
-    const rec = decodeAt(seg.path, off, type, payload);
-    if (rec.type === RecordType.Entry && rec.entry.index > seg.maxEntryIndex) seg.maxEntryIndex = rec.entry.index;
-    onRecord(rec, seg.path, off, end - off);
+    onRecord(decodeAt(seg, off, type, payload), seg.path, off, end - off);
     off = end;
   }
   seg.size = off;
@@ -246,9 +248,7 @@ function scanFormat2(seg: SegmentInfo, buf: Buffer, last: boolean, prev: Segment
   while (intactAt(buf, off, framing)) {
     const end = off + RECORD_HEADER_BYTES + buf.readUInt32BE(off);
     const type = buf[off + 4]!;
-    const rec = decodeAt(seg.path, off, type, buf.subarray(off + RECORD_HEADER_BYTES, end));
-    if (rec.type === RecordType.Entry && rec.entry.index > seg.maxEntryIndex) seg.maxEntryIndex = rec.entry.index;
-    onRecord(rec, seg.path, off, end - off);
+    onRecord(decodeAt(seg, off, type, buf.subarray(off + RECORD_HEADER_BYTES, end)), seg.path, off, end - off);
     off = end;
   }
   seg.size = off;

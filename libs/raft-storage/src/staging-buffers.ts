@@ -1,5 +1,5 @@
 /**
- * Memory that records are encoded into before their group commit writes them.
+ * Memory that entries are encoded into before their group commit writes them.
  *
  * Allocating a Buffer per record is costly once a record passes Node's 4 KiB pool limit
  * (~3 µs for a 4 KiB entry, more than encoding it with its CRC): with 64 such saves per

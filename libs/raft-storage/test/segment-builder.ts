@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Entry, HardState } from '@raft/raft-core';
-import { checksumV1, encodeEntryInto, encodeHardState, encodeSegmentPreamble, encodeSnapshotMarker, entryRecordSize, RecordType, segmentFraming } from '../src/records';
+import { checksumV1, encodeEntries, encodeHardState, encodeSegmentPreamble, encodeSnapshotMarker, RecordType, segmentFraming } from '../src/records';
 import { segmentName } from '../src/segment-scanner';
 
 /** A record to put into a hand-built segment. */
@@ -12,9 +12,10 @@ export type RecordSpec = { entry: Entry } | { hardState: HardState } | { snapsho
  * versions wrote, which the library reads but no longer writes.
  */
 export function encodeV1(spec: RecordSpec): Buffer {
-  // The payloads are the same in both formats: take a format-2 record's and re-frame it.
+  // The payloads are the same in both formats, but for a format-2 entry's data length
+  // (4 bytes before it): take a format-2 record's and re-frame it.
   const v2 = encodeV2(spec, 1);
-  const payload = v2.subarray(13);
+  const payload = v2.subarray('entry' in spec ? 13 + 4 : 13);
   const out = Buffer.alloc(9 + payload.length);
   out.writeUInt32BE(payload.length, 0);
   out[4] = v2[4]!;
@@ -26,11 +27,7 @@ export function encodeV1(spec: RecordSpec): Buffer {
 /** Encodes a format-2 record for segment `seq`. */
 export function encodeV2(spec: RecordSpec, seq: number): Buffer {
   const framing = segmentFraming(seq);
-  if ('entry' in spec) {
-    const out = Buffer.alloc(entryRecordSize(spec.entry));
-    encodeEntryInto(spec.entry, framing, out, 0);
-    return out;
-  }
+  if ('entry' in spec) return encodeEntries([spec.entry], framing);
   if ('hardState' in spec) return encodeHardState(spec.hardState, framing);
   return encodeSnapshotMarker(spec.snapshot.index, spec.snapshot.term, framing);
 }

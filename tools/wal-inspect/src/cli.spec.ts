@@ -23,11 +23,15 @@ describe('wal-inspect process', () => {
       const ok = run(t.dir, '--verify');
       expect([ok.status, ok.stdout.trim().split('\n').pop()]).toEqual([0, 'verify: OK']);
       const buf = readFileSync(segments[0]!);
-      buf[120] ^= 0x80; // in the payload of the first entry record (90..170, after the 28-byte preamble and the head)
+      // The first entries record follows the segment's head: 28-byte preamble, hard state with
+      // vote "n1" (13 + 18 + 2 bytes), snapshot marker (13 + 16). It holds one entry: 13-byte
+      // header, then 21 bytes (length, index, term, type) and 50 of data.
+      const firstRecord = 28 + (13 + 18 + 2) + (13 + 16);
+      buf[firstRecord + 13 + 21 + 10] ^= 0x80; // in the entry's data
       writeFileSync(segments[0]!, buf);
       const bad = run(t.dir, '--verify');
       expect(bad.status).toBe(2);
-      expect(bad.stdout).toContain(`error: ${segments[0]} at byte 90: CRC mismatch`);
+      expect(bad.stdout).toContain(`error: ${segments[0]} at byte ${firstRecord}: CRC mismatch`);
       expect(run().status).toBe(1);
     } finally {
       t.cleanup();

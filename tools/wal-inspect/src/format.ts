@@ -1,12 +1,37 @@
 import { basename } from 'node:path';
-import type { InspectReport, RecordReport } from './inspect';
+import type { EntryReport, InspectReport, RecordReport } from './inspect';
+
+/** Indexes as runs of consecutive ones, in order: `1..10`, `7`, `5..7,6..8` (a run replacing a suffix). */
+function indexRuns(indexes: readonly number[]): string {
+  const runs: [number, number][] = [];
+  for (const i of indexes) {
+    const run = runs[runs.length - 1];
+    if (run && i === run[1] + 1) run[1] = i;
+    else runs.push([i, i]);
+  }
+  return runs.map(([from, to]) => (from === to ? `${from}` : `${from}..${to}`)).join(',');
+}
+
+/** Distinct values in order of first appearance. */
+function distinct<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** Terms of a record's entries: `2`, `1..3` when they only rise (as they do in a log), else the distinct terms in order. */
+function terms(entries: readonly EntryReport[]): string {
+  const t = distinct(entries.map((e) => e.term));
+  const rising = t.every((v, i) => i === 0 || v > (t[i - 1] ?? v));
+  return t.length > 1 && rising ? `${t[0]}..${t[t.length - 1]}` : t.join(',');
+}
 
 function describe(r: RecordReport): string {
   switch (r.type) {
-    case 'entry':
-      return `entry      index=${r.index} term=${r.term} type=${r.entryType}`;
+    case 'entries': {
+      const types = distinct(r.entries.map((e) => e.entryType)).join(',');
+      return `entries    index=${indexRuns(r.entries.map((e) => e.index))} (${r.entries.length}) term=${terms(r.entries)} type=${types}`;
+    }
     case 'hardState':
-      return `hardState  term=${r.hardState?.term} vote=${r.hardState?.vote ?? '-'} commit=${r.hardState?.commit}`;
+      return `hardState  term=${r.hardState.term} vote=${r.hardState.vote ?? '-'} commit=${r.hardState.commit}`;
     case 'truncate':
       return `truncate   from=${r.fromIndex}${r.fromIndex === 0 ? ' (whole log)' : ''}`;
     case 'snapshot':

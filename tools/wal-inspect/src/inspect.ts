@@ -3,18 +3,40 @@ import type { HardState } from '@raft/raft-core';
 import { listSpares, nodeFileSystem, RecordType, scanSegments, SEGMENT_RE, WalCorruptionError, type FileSystem, type WalRecord } from '@raft/raft-storage';
 import { inspectSnapshots, type SnapshotFileReport } from './snapshots';
 
+/** One log entry of an entries record, as printed (its data is left out). */
+export interface EntryReport {
+  readonly index: number;
+  readonly term: number;
+  /** `normal`, `noop` or `config`. */
+  readonly entryType: string;
+}
+
 /** One WAL record as printed. */
-export interface RecordReport {
+export type RecordReport = {
   readonly file: string;
   readonly offset: number;
   /** Framed size on disk, as the scanner read it (header — 13 bytes in format 2, 9 in format 1 — plus payload). */
   readonly size: number;
-  readonly type: 'entry' | 'hardState' | 'truncate' | 'snapshot';
-  readonly index?: number;
-  readonly term?: number;
-  readonly entryType?: string;
-  readonly hardState?: HardState;
-  readonly fromIndex?: number;
+} & (
+  | {
+      /**
+       * Log entries: in format 2 one or more (the entries of consecutive saves in one group
+       * commit share a record), in format 1 always one.
+       */
+      readonly type: 'entries';
+      readonly entries: readonly EntryReport[];
+    }
+  | { readonly type: 'hardState'; readonly hardState: HardState }
+  | { readonly type: 'truncate'; readonly fromIndex: number }
+  | { readonly type: 'snapshot'; readonly index: number; readonly term: number }
+);
+
+/** Records by type; `entry` counts log entries, not the entries records holding them. */
+export interface RecordCounts {
+  readonly entry: number;
+  readonly hardState: number;
+  readonly truncate: number;
+  readonly snapshot: number;
 }
 
 export interface SegmentReport {
@@ -51,11 +73,15 @@ export interface InspectReport {
   /** Spare segment files (`<seq>.spare`), oldest first: never scanned, listed for their disk use. */
   readonly spares: SpareReport[];
   readonly records: RecordReport[];
-  readonly counts: Record<RecordReport['type'], number>;
+  readonly counts: RecordCounts;
   readonly snapshots: SnapshotFileReport[];
   /** What `FileStorage.load()` would recover (only when the scan got through every segment). */
   readonly recovered: { readonly snapshotIndex: number; readonly firstIndex: number | null; readonly lastIndex: number; readonly hardState: HardState } | null;
-  /** A torn final record: recovery truncates it (this tool never does). */
+  /**
+   * What recovery repairs (this tool never does): a torn final record, which it truncates;
+   * log entries after the snapshot that conflict with it (a crash inside installSnapshot),
+   * which it discards.
+   */
   readonly warnings: Problem[];
   /** Corruption: recovery would refuse to start. */
   readonly errors: Problem[];
@@ -64,7 +90,7 @@ export interface InspectReport {
 function describeRecord(r: WalRecord, file: string, offset: number, size: number): RecordReport {
   switch (r.type) {
     case RecordType.Entry:
-      return { file, offset, size, type: 'entry', index: r.entry.index, term: r.entry.term, entryType: r.entry.type };
+      return { file, offset, size, type: 'entries', entries: r.entries.map((e) => ({ index: e.index, term: e.term, entryType: e.type })) };
     case RecordType.HardState:
       return { file, offset, size, type: 'hardState', hardState: r.hardState };
     case RecordType.Truncate:
@@ -80,7 +106,8 @@ function describeRecord(r: WalRecord, file: string, offset: number, size: number
  * numbering (a missing segment) and every record's framing and CRC — nothing past a bad
  * record can be parsed. With `verify`, also what else recovery checks: gaps in log indexes,
  * snapshot markers beyond the newest snapshot (a missing snapshot), and the newest snapshot's
- * trailer and CRC. A torn final record is a warning, as recovery truncates it; everything
+ * trailer and CRC. What recovery repairs is a warning (a torn final record, which it
+ * truncates; entries after the snapshot that conflict with it, which it discards); everything
  * recovery refuses to start on is an error. Spare files (compacted segments kept for reuse)
  * are listed, never scanned: their old records are not part of the log.
  */
@@ -93,21 +120,38 @@ export async function inspect(dir: string, options: { verify: boolean }, fs: Fil
 
   const records: RecordReport[] = [];
   const counts = { entry: 0, hardState: 0, truncate: 0, snapshot: 0 };
-  // The same replay as FileStorage.load(), over indexes only.
+  // The same replay as FileStorage.load(), entry by entry, over indexes and terms only: the
+  // log is first..last (empty when first is null; last is then the snapshot index).
   let first: number | null = null;
   let last = floor;
   let hard: HardState = { term: 0, vote: null, commit: 0 };
+  /** Term of the WAL's own entry at the snapshot index, if it still has one, and where that entry is. */
+  let atFloor: { term: number; file: string; offset: number } | undefined;
   const replay = (r: WalRecord, file: string, offset: number): void => {
-    if (r.type === RecordType.Entry && r.entry.index > floor) {
-      if (r.entry.index > last + 1 && options.verify) throw new WalCorruptionError(file, offset, `gap in log indexes: expected ${last + 1}, found ${r.entry.index}`);
-      last = r.entry.index;
-      first ??= r.entry.index;
-    } else if (r.type === RecordType.HardState) hard = r.hardState;
-    else if (r.type === RecordType.Truncate) {
-      last = Math.max(floor, Math.min(last, r.fromIndex - 1));
-      if (first !== null && last < first) first = null;
-    } else if (r.type === RecordType.Snapshot && r.index > floor && options.verify) {
-      throw new WalCorruptionError(file, offset, `log was compacted to ${r.index} but the newest snapshot covers only ${floor}: the snapshot is missing`);
+    switch (r.type) {
+      case RecordType.Entry:
+        for (const e of r.entries) {
+          if (e.index === floor) atFloor = { term: e.term, file, offset };
+          if (e.index <= floor) continue; // covered by the snapshot
+          if (e.index > last + 1 && options.verify) throw new WalCorruptionError(file, offset, `gap in log indexes: expected ${last + 1}, found ${e.index}`);
+          // An index at or below the last one replaces the suffix from there (load() filters, then appends).
+          if (first === null || e.index <= first) first = e.index;
+          last = e.index;
+        }
+        return;
+      case RecordType.HardState:
+        hard = r.hardState;
+        return;
+      case RecordType.Truncate:
+        last = Math.max(floor, Math.min(last, r.fromIndex - 1));
+        if (first !== null && last < first) first = null;
+        if (r.fromIndex <= floor) atFloor = undefined;
+        return;
+      case RecordType.Snapshot:
+        if (r.index > floor && options.verify) {
+          throw new WalCorruptionError(file, offset, `log was compacted to ${r.index} but the newest snapshot covers only ${floor}: the snapshot is missing`);
+        }
+        return;
     }
   };
 
@@ -117,11 +161,25 @@ export async function inspect(dir: string, options: { verify: boolean }, fs: Fil
     const scan = await scanSegments(fs, join(dir, 'wal'), (r, file, offset, size) => {
       const rep = describeRecord(r, file, offset, size);
       records.push(rep);
-      counts[rep.type]++;
+      if (rep.type === 'entries') counts.entry += rep.entries.length;
+      else counts[rep.type]++;
       replay(r, file, offset);
     });
     for (const seg of scan.segments) scanned.set(seg.path, { recordBytes: seg.size, format: seg.format });
     if (scan.torn) warnings.push({ file: scan.torn.file, offset: scan.torn.offset, reason: `torn final record (${scan.torn.droppedBytes} bytes): recovery truncates it` });
+    const snapshot = snap.current;
+    if (snapshot && atFloor && atFloor.term !== snapshot.term) {
+      // As load(): a crash inside installSnapshot left our entry at the snapshot index with
+      // another term, so the suffix after it conflicts with the snapshot and is discarded.
+      const discarded = first === null ? 0 : last - first + 1;
+      warnings.push({
+        file: atFloor.file,
+        offset: atFloor.offset,
+        reason: `entry ${snapshot.index} has term ${atFloor.term} but the snapshot says ${snapshot.term}: recovery discards the ${discarded} log entries after it`,
+      });
+      first = null;
+      last = floor;
+    }
     recovered = { snapshotIndex: floor, firstIndex: first, lastIndex: last, hardState: hard };
   } catch (e) {
     if (!(e instanceof WalCorruptionError)) throw e;
