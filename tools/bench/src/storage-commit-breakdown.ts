@@ -1,6 +1,6 @@
 // Where a group commit's time goes with closed-loop proposers: each commit is the main
 // thread's work between two durable writes (resuming the proposers whose write returned,
-// their next saves: encoding and CRC32C of their records) plus the durable write as the main
+// their next saves encoding their entries, the write framing them with one CRC32C) plus the durable write as the main
 // thread sees it (thread-pool hand-off both ways + the disk). In the same run, the same bytes
 // per sync through a synchronous write + fdatasync loop (bench:storage's raw loop) and a
 // synchronous O_DSYNC pwritev (the write FileStorage issues, without the hand-off).
