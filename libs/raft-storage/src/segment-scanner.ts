@@ -241,7 +241,7 @@ function scanFormat2(seg: SegmentInfo, buf: Buffer, last: boolean, prev: Segment
     throw new WalCorruptionError(
       prev.path,
       prev.size,
-      `records end at byte ${prev.size} but segment ${seg.seq} recorded that they end at ${preamble.prevRecordsEnd} (a damaged record cut them short)`,
+      `records end at byte ${prev.size} but segment ${seg.seq} recorded that they end at ${preamble.prevRecordsEnd}${prev.size < preamble.prevRecordsEnd ? ' (a damaged record cut them short)' : ''}`,
     );
   }
   let off = SEGMENT_PREAMBLE_BYTES;
