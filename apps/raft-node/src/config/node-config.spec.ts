@@ -9,6 +9,8 @@ describe('node configuration', () => {
     expect(validateNodeEnv({ ...ok, SNAPSHOT_LOG_RATIO: '0.25' }).SNAPSHOT_LOG_RATIO).toBe(0.25);
     expect(validateNodeEnv(ok).SNAPSHOT_WRITE_MBPS).toBe(32);
     expect(validateNodeEnv({ ...ok, SNAPSHOT_WRITE_MBPS: '0' }).SNAPSHOT_WRITE_MBPS).toBe(0);
+    expect(validateNodeEnv(ok).WAL_RECYCLE_SEGMENTS).toBe(2);
+    expect(validateNodeEnv({ ...ok, WAL_RECYCLE_SEGMENTS: '0' }).WAL_RECYCLE_SEGMENTS).toBe(0);
     expect(parsePeers(env.PEERS)).toEqual([
       { id: 'n1', host: '127.0.0.1', peerPort: 7101, httpPort: 7001 },
       { id: 'n2', host: '127.0.0.1', peerPort: 7102, httpPort: 7002 },
@@ -25,6 +27,8 @@ describe('node configuration', () => {
     [{ SNAPSHOT_LOG_RATIO: 'half' }, 'SNAPSHOT_LOG_RATIO must be a number'],
     [{ SNAPSHOT_WRITE_MBPS: 'fast' }, 'SNAPSHOT_WRITE_MBPS must be a number'],
     [{ SNAPSHOT_LOG_RATIO: '-1' }, 'SNAPSHOT_LOG_RATIO'],
+    [{ WAL_RECYCLE_SEGMENTS: 'two' }, 'WAL_RECYCLE_SEGMENTS must be an integer'],
+    [{ WAL_RECYCLE_SEGMENTS: '-1' }, 'WAL_RECYCLE_SEGMENTS'],
   ])('rejects %j naming the setting', (patch, message) => {
     expect(() => validateNodeEnv({ ...ok, ...patch })).toThrow(ConfigError);
     expect(() => validateNodeEnv({ ...ok, ...patch })).toThrow(message);

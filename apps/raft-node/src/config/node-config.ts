@@ -100,6 +100,16 @@ export class NodeEnv {
   @Max(100_000)
   SNAPSHOT_WRITE_MBPS = 32;
 
+  /**
+   * WAL segments removed by compaction that are kept as spare files and reused for new
+   * segments (0 = delete them): commits into a reused file overwrite blocks already written.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'WAL_RECYCLE_SEGMENTS must be an integer' })
+  @Min(0)
+  @Max(64)
+  WAL_RECYCLE_SEGMENTS = 2;
+
   /** Largest accepted value in bytes (HTTP 413 above). */
   @Transform(toInt)
   @IsInt({ message: 'MAX_VALUE_BYTES must be an integer' })

@@ -42,7 +42,7 @@ export class RaftNodeService implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const env = this.env;
     const peers = parsePeers(env.PEERS);
-    const storage = await openNodeStorage(env.DATA_DIR, env.SNAPSHOT_WRITE_MBPS, this.logger);
+    const storage = await openNodeStorage(env.DATA_DIR, env.SNAPSHOT_WRITE_MBPS, env.WAL_RECYCLE_SEGMENTS, this.logger);
     this.link = await createPeerLink(env, peers, this.logger);
     const initial = new Map<string, MemberAddress>(peers.map((p) => [p.id, { peer: `${p.host}:${p.peerPort}`, http: `${p.host}:${p.httpPort}` }]));
     this.addresses = new AddressBook(env.NODE_ID, initial, this.link);
