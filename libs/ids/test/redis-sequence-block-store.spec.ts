@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   MAX_SEQUENCE_VALUE,
   RedisSequenceBlockStore,
@@ -6,6 +7,7 @@ import {
   conversationScope,
   userScope,
 } from '../src/index';
+import { LuaScript } from '../src/redis/lua-script';
 import { type TestRedis, connectTestRedis } from './support/test-redis';
 
 describe('RedisSequenceBlockStore (real Redis)', () => {
@@ -43,10 +45,16 @@ describe('RedisSequenceBlockStore (real Redis)', () => {
     await expect(store.reserve('global', 5)).resolves.toEqual({ first: MAX_SEQUENCE_VALUE - 4, last: MAX_SEQUENCE_VALUE });
   });
 
-  it('recovers after SCRIPT FLUSH (EVALSHA falls back to EVAL)', async () => {
-    await store.reserve('x', 1);
-    await redis.redis.script('FLUSH');
-    await expect(store.reserve('x', 1)).resolves.toEqual({ first: 2, last: 2 });
+  it('runs a script the server has not cached (fresh server, SCRIPT FLUSH, failover) through EVAL, which caches it', async () => {
+    // A source never sent before, so its SHA is not in the server's cache. Not SCRIPT FLUSH:
+    // that empties the cache of every suite sharing this Redis, and their scripts in flight
+    // then fail with NOSCRIPT.
+    const script = new LuaScript(`-- ${randomUUID()}\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])`);
+    const key = `${redis.prefix}lua`;
+    expect(await redis.redis.script('EXISTS', script.sha)).toEqual([0]);
+    await expect(script.run(redis.redis, [key], [5])).resolves.toBe(5);
+    expect(await redis.redis.script('EXISTS', script.sha)).toEqual([1]);
+    await expect(script.run(redis.redis, [key], [2])).resolves.toBe(7);
   });
 
   it('continues above a crashed allocator\'s block and never repeats', async () => {
