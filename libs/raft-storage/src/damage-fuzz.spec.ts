@@ -1,0 +1,131 @@
+import { cpSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Entry, HardState } from '@raft/raft-core';
+import { tempDir } from '../test/helpers';
+import { WalCorruptionError } from './errors';
+import { FileStorage } from './file-storage';
+import { nodeFileSystem } from './fs-seam';
+import { scanSegments } from './segment-scanner';
+
+const SEED = Number(process.env['STORAGE_FUZZ_SEED'] ?? 20261207);
+const ROUNDS = Number(process.env['STORAGE_FUZZ_ROUNDS'] ?? 25);
+const config = { voters: ['n1'], learners: [], outgoing: [] };
+
+function lcg(seed: number): (n: number) => number {
+  let x = seed >>> 0;
+  return (n) => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0), Math.floor((x / 2 ** 32) * n));
+}
+
+interface Written {
+  /** The log after each save, from the first (entries only; the snapshot floor is applied on comparison). */
+  readonly history: Entry[][];
+  /** New segments that took a spare file. */
+  readonly reused: number;
+}
+
+/**
+ * Writes a WAL with small segments, reused spares, conflicting suffixes and compactions:
+ * saves of 1–4 entries of 0–200 bytes, some with a hard state, some replacing the last
+ * entries at a higher term, and a snapshot + compaction now and then.
+ */
+async function writeRandomWal(dir: string, rand: (n: number) => number): Promise<Written> {
+  const history: Entry[][] = [];
+  let reused = 0;
+  const s = await FileStorage.open(dir, { segmentBytes: 2048, preallocateBytes: rand(2) === 0 ? 0 : 512 });
+  await s.load();
+  let log: Entry[] = [];
+  let floor = 0;
+  let term = 1;
+  const saves = 60 + rand(60);
+  for (let k = 0; k < saves; k++) {
+    const last = floor + log.length;
+    // Now and then a new leader replaces the last few entries.
+    const first = rand(8) === 0 && log.length > 3 ? last - rand(3) : last + 1;
+    if (first <= last) term++;
+    const entries: Entry[] = Array.from({ length: 1 + rand(4) }, (_, i) => ({ index: first + i, term, type: 'normal', data: Buffer.alloc(rand(200), (first + i) & 0xff) }));
+    const hard: HardState | null = rand(2) === 0 ? { term, vote: 'n1', commit: Math.max(0, first - 1) } : null;
+    const spares = s.spareFiles().length;
+    await s.save(hard, entries);
+    if (s.spareFiles().length < spares) reused++;
+    log = [...log.filter((e) => e.index < first), ...entries];
+    history.push(log);
+    if (rand(10) === 0 && log.length > 5) {
+      const index = floor + log.length - 2;
+      const at = log.find((e) => e.index === index)!;
+      const w = await s.createSnapshot({ index, term: at.term, config });
+      await w.write(Buffer.from(`state@${index}`));
+      await w.commit();
+      await s.compact(index);
+      log = log.filter((e) => e.index > index);
+      floor = index;
+    }
+  }
+  await s.close();
+  return { history, reused };
+}
+
+const describeEntries = (es: readonly Entry[]): string[] => es.map((e) => `${e.index}/${e.term}/${Buffer.from(e.data).toString('hex')}`);
+
+const isPrefix = (a: readonly string[], b: readonly string[]): boolean => a.length <= b.length && a.every((x, i) => x === b[i]);
+
+async function loadOrError(dir: string): Promise<Awaited<ReturnType<FileStorage['load']>> | unknown> {
+  const s = await FileStorage.open(dir, { logger: { warn: () => undefined } });
+  try {
+    return await s.load();
+  } catch (e) {
+    return e;
+  } finally {
+    await s.close();
+  }
+}
+
+describe(`damage fuzz (${ROUNDS} rounds, seed ${SEED}; STORAGE_FUZZ_SEED to replay)`, () => {
+  it('a flipped bit in the records of a segment that is not the last is always refused; a cut anywhere in the last leaves a state that was written', async () => {
+    const rand = lcg(SEED);
+    let refused = 0;
+    let reused = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const t = tempDir();
+      try {
+        const { history, reused: reusedHere } = await writeRandomWal(join(t.dir, 'original'), rand);
+        reused += reusedHere;
+        const { segments } = await scanSegments(nodeFileSystem, join(t.dir, 'original', 'wal'), () => undefined);
+        const context = `round ${round} (seed ${SEED})`;
+        const copy = (name: string): string => {
+          cpSync(join(t.dir, 'original'), join(t.dir, name), { recursive: true });
+          return join(t.dir, name);
+        };
+        if (segments.length > 1) {
+          // One bit flipped inside the records (preamble included) of a segment before the last.
+          const dir = copy('flipped');
+          const seg = segments[rand(segments.length - 1)]!;
+          const file = join(dir, 'wal', seg.path.slice(seg.path.lastIndexOf('/') + 1));
+          const bytes = readFileSync(file);
+          const at = rand(seg.size);
+          bytes[at]! ^= 1 << rand(8);
+          writeFileSync(file, bytes);
+          const outcome = await loadOrError(dir);
+          if (!(outcome instanceof WalCorruptionError)) throw new Error(`${context}: a flipped bit at byte ${at} of ${file} was not refused`);
+          refused++;
+        }
+        // The last segment cut anywhere in its records (a crash can leave any prefix of it).
+        const dir = copy('cut');
+        const last = segments[segments.length - 1]!;
+        truncateSync(join(dir, 'wal', last.path.slice(last.path.lastIndexOf('/') + 1)), rand(last.size + 1));
+        const outcome = await loadOrError(dir);
+        if (outcome instanceof Error) throw new Error(`${context}: a cut last segment was refused: ${outcome.message}`);
+        const state = outcome as Awaited<ReturnType<FileStorage['load']>>;
+        const floor = state.snapshot?.index ?? 0;
+        const recovered = describeEntries(state.entries);
+        // What loads is a prefix of the log as it stood after some save (a cut can also fall
+        // between a truncation and the entries that replace the suffix).
+        const written = history.map((log) => describeEntries(log.filter((e) => e.index > floor)));
+        if (!written.some((log) => isPrefix(recovered, log))) throw new Error(`${context}: after a cut, the recovered log was never written: ${recovered.join(' ')}`);
+      } finally {
+        t.cleanup();
+      }
+    }
+    expect(refused).toBeGreaterThan(ROUNDS / 2);
+    expect(reused).toBeGreaterThan(ROUNDS); // the damage lands in reused files too
+  }, 120_000);
+});
