@@ -80,10 +80,11 @@ async function loadOrError(dir: string): Promise<Awaited<ReturnType<FileStorage[
 }
 
 describe(`damage fuzz (${ROUNDS} rounds, seed ${SEED}; STORAGE_FUZZ_SEED to replay)`, () => {
-  it('a flipped bit in the records of a segment that is not the last is always refused; a cut anywhere in the last leaves a state that was written', async () => {
+  it('a flipped bit before the last segment is always refused; a cut or a flipped bit in the last is refused or leaves a log that was written', async () => {
     const rand = lcg(SEED);
     let refused = 0;
     let reused = 0;
+    let refusedLast = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const t = tempDir();
       try {
@@ -108,24 +109,39 @@ describe(`damage fuzz (${ROUNDS} rounds, seed ${SEED}; STORAGE_FUZZ_SEED to repl
           if (!(outcome instanceof WalCorruptionError)) throw new Error(`${context}: a flipped bit at byte ${at} of ${file} was not refused`);
           refused++;
         }
-        // The last segment cut anywhere in its records (a crash can leave any prefix of it).
-        const dir = copy('cut');
-        const last = segments[segments.length - 1]!;
-        truncateSync(join(dir, 'wal', last.path.slice(last.path.lastIndexOf('/') + 1)), rand(last.size + 1));
-        const outcome = await loadOrError(dir);
-        if (outcome instanceof Error) throw new Error(`${context}: a cut last segment was refused: ${outcome.message}`);
-        const state = outcome as Awaited<ReturnType<FileStorage['load']>>;
-        const floor = state.snapshot?.index ?? 0;
-        const recovered = describeEntries(state.entries);
         // What loads is a prefix of the log as it stood after some save (a cut can also fall
         // between a truncation and the entries that replace the suffix).
-        const written = history.map((log) => describeEntries(log.filter((e) => e.index > floor)));
-        if (!written.some((log) => isPrefix(recovered, log))) throw new Error(`${context}: after a cut, the recovered log was never written: ${recovered.join(' ')}`);
+        const wasWritten = (state: Awaited<ReturnType<FileStorage['load']>>): boolean => {
+          const floor = state.snapshot?.index ?? 0;
+          const recovered = describeEntries(state.entries);
+          return history.some((log) => isPrefix(recovered, describeEntries(log.filter((e) => e.index > floor))));
+        };
+        const last = segments[segments.length - 1]!;
+        const lastName = last.path.slice(last.path.lastIndexOf('/') + 1);
+        // The last segment cut anywhere in its records (a crash can leave any prefix of it).
+        const cutDir = copy('cut');
+        truncateSync(join(cutDir, 'wal', lastName), rand(last.size + 1));
+        const cutOutcome = await loadOrError(cutDir);
+        if (cutOutcome instanceof Error) throw new Error(`${context}: a cut last segment was refused: ${cutOutcome.message}`);
+        if (!wasWritten(cutOutcome as Awaited<ReturnType<FileStorage['load']>>)) throw new Error(`${context}: after a cut, the recovered log was never written`);
+        // A bit flipped in the last segment's records: refused, or (in its final record, which
+        // cannot be told from a torn write) dropped with what follows — never a log that was not written.
+        const flipDir = copy('flipped-last');
+        const file = join(flipDir, 'wal', lastName);
+        const bytes = readFileSync(file);
+        const at = rand(last.size);
+        bytes[at]! ^= 1 << rand(8);
+        writeFileSync(file, bytes);
+        const flipOutcome = await loadOrError(flipDir);
+        if (flipOutcome instanceof WalCorruptionError) refusedLast++;
+        else if (flipOutcome instanceof Error) throw flipOutcome;
+        else if (!wasWritten(flipOutcome as Awaited<ReturnType<FileStorage['load']>>)) throw new Error(`${context}: a bit flipped at byte ${at} of the last segment loaded a log that was never written`);
       } finally {
         t.cleanup();
       }
     }
     expect(refused).toBeGreaterThan(ROUNDS / 2);
+    expect(refusedLast).toBeGreaterThan(ROUNDS / 2); // most flips are not in the final record
     expect(reused).toBeGreaterThan(ROUNDS); // the damage lands in reused files too
   }, 120_000);
 });
