@@ -1,16 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { tempDir } from '../test/helpers';
+import { seededRandom, tempDir } from '../test/helpers';
 
 const root = resolve(__dirname, '..', '..', '..');
 const ITERATIONS = Number(process.env['STORAGE_CRASH_ITERATIONS'] ?? 200);
 const SEED = Number(process.env['STORAGE_CRASH_SEED'] ?? 20261123);
 
-function lcg(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0), x / 2 ** 32);
-}
 
 /**
  * Segments (by name) whose file was earlier seen as a spare, newly found in `walDir`: reuse
@@ -60,7 +56,7 @@ describe(`crash loop: kill -9 while appending (${ITERATIONS} iterations, seed ${
 
   async function crashLoop(compact: boolean, iterations: number): Promise<void> {
     const t = tempDir();
-    const random = lcg(SEED);
+    const random = seededRandom(SEED);
     let acknowledged = 0;
     let reused = 0;
     const seen = { spareInodes: new Set<number>(), reusedSegments: new Set<string>() };

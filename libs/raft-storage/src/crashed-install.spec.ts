@@ -1,16 +1,12 @@
 import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SnapshotMeta } from '@raft/raft-core';
-import { entries, tempDir } from '../test/helpers';
-import { FileStorage } from './file-storage';
+import { entries, openStorage, tempDir, type Loaded } from '../test/helpers';
 
 const config = { voters: ['n1', 'n2', 'n3'], learners: [], outgoing: [] };
 const meta = (index: number, term: number): SnapshotMeta => ({ index, term, config });
 
-async function open(dir: string, warnings: string[] = []): Promise<{ s: FileStorage; state: Awaited<ReturnType<FileStorage['load']>> }> {
-  const s = await FileStorage.open(dir, { logger: { warn: (m) => warnings.push(m) } });
-  return { s, state: await s.load() };
-}
+const open = (dir: string, warnings: string[] = []): Promise<Loaded> => openStorage(dir, warnings);
 
 describe('a crash inside installSnapshot (snapshot durable, WAL records not yet written)', () => {
   let t: ReturnType<typeof tempDir>;

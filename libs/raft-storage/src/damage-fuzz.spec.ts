@@ -1,7 +1,7 @@
 import { cpSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Entry, HardState } from '@raft/raft-core';
-import { tempDir } from '../test/helpers';
+import { seededRandom, tempDir } from '../test/helpers';
 import { WalCorruptionError } from './errors';
 import { FileStorage } from './file-storage';
 import { nodeFileSystem } from './fs-seam';
@@ -11,9 +11,10 @@ const SEED = Number(process.env['STORAGE_FUZZ_SEED'] ?? 20261207);
 const ROUNDS = Number(process.env['STORAGE_FUZZ_ROUNDS'] ?? 25);
 const config = { voters: ['n1'], learners: [], outgoing: [] };
 
-function lcg(seed: number): (n: number) => number {
-  let x = seed >>> 0;
-  return (n) => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0), Math.floor((x / 2 ** 32) * n));
+/** A seeded integer in [0, n). */
+function seededInts(seed: number): (n: number) => number {
+  const next = seededRandom(seed);
+  return (n) => Math.floor(next() * n);
 }
 
 interface Written {
@@ -81,7 +82,7 @@ async function loadOrError(dir: string): Promise<Awaited<ReturnType<FileStorage[
 
 describe(`damage fuzz (${ROUNDS} rounds, seed ${SEED}; STORAGE_FUZZ_SEED to replay)`, () => {
   it('a flipped bit before the last segment is always refused; a cut or a flipped bit in the last is refused or leaves a log that was written', async () => {
-    const rand = lcg(SEED);
+    const rand = seededInts(SEED);
     let refused = 0;
     let reused = 0;
     let refusedLast = 0;

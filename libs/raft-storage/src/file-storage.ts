@@ -11,6 +11,7 @@ import type {
 } from '@raft/raft-core';
 import { ioError, StorageIOError, StorageUsageError, WalCorruptionError } from './errors';
 import { nodeFileSystem, type FileSystem } from './fs-seam';
+import { INITIAL_HARD_STATE, LogReplay } from './log-replay';
 import {
   encodeEntryInto,
   encodeHardState,
@@ -19,7 +20,6 @@ import {
   encodeTruncate,
   entryEncodedSize,
   isEntryType,
-  RecordType,
   SEGMENT_PREAMBLE_BYTES,
   segmentFraming,
   type SegmentFraming,
@@ -72,7 +72,6 @@ export interface FileStorageOptions {
   readonly logger?: { warn(message: string): void; info?(message: string): void };
 }
 
-const INITIAL_HARD_STATE: HardState = { term: 0, vote: null, commit: 0 };
 
 /** A size option as a safe integer ≥ `min`. @throws StorageUsageError naming the option */
 function sizeOption(name: string, value: number, min: number): number {
@@ -181,48 +180,16 @@ export class FileStorage implements RaftStorage {
   async load(): Promise<Omit<RecoveredState, 'bootstrapConfig'>> {
     const snap = await this.snapshots.open();
     this.floor = snap?.index ?? 0;
-    let entries: Entry[] = [];
-    let hard = INITIAL_HARD_STATE;
-    /** Term of the WAL's own entry at the snapshot index, if it still has one. */
-    let termAtFloor: number | undefined;
-    let discardedConflictingSuffix = false;
-    const lastIndex = (): number => (entries.length > 0 ? entries[entries.length - 1]!.index : this.floor);
-    const { segments, torn } = await scanSegments(this.fs, this.walDir, (rec, file, offset) => {
-      switch (rec.type) {
-        case RecordType.Entry:
-          for (const e of rec.entries) {
-            if (e.index === this.floor) termAtFloor = e.term;
-            if (e.index <= this.floor) continue; // covered by the snapshot
-            if (e.index > lastIndex() + 1) {
-              throw new WalCorruptionError(file, offset, `gap in log indexes: expected ${lastIndex() + 1}, found ${e.index}`);
-            }
-            if (e.index <= lastIndex()) entries = entries.filter((x) => x.index < e.index);
-            entries.push(e);
-          }
-          return;
-        case RecordType.HardState:
-          hard = rec.hardState;
-          return;
-        case RecordType.Truncate:
-          entries = rec.fromIndex === 0 ? [] : entries.filter((x) => x.index < rec.fromIndex);
-          if (rec.fromIndex <= this.floor) termAtFloor = undefined;
-          return;
-        case RecordType.Snapshot:
-          if (rec.index > this.floor) {
-            throw new WalCorruptionError(file, offset, `log was compacted to ${rec.index} but the newest snapshot covers only ${this.floor}: the snapshot is missing`);
-          }
-          return;
-      }
-    });
-    // Even with no entry after the floor the repair is needed: appends would otherwise follow
-    // the stale entry at the floor, and the next recovery would discard them by this same rule.
-    if (snap && termAtFloor !== undefined && termAtFloor !== snap.term) {
-      // A crash hit installSnapshot after the received snapshot became durable but before
-      // the WAL recorded what happens to the log. Apply the receiver rule now: our entry at
-      // the snapshot index has another term, so the suffix after it conflicts — discard it.
-      this.options.logger?.warn(`discarding ${entries.length} log entries after snapshot ${snap.index}: they conflict with it (term ${termAtFloor} ≠ ${snap.term})`);
+    const replay = new LogReplay(this.floor);
+    const { segments, torn } = await scanSegments(this.fs, this.walDir, (rec, file, offset) => replay.apply(rec, file, offset));
+    let entries = replay.entries;
+    const hard = replay.hardState;
+    const conflict = snap ? replay.conflictWithSnapshot(snap.term) : null;
+    if (snap && conflict) {
+      // The InstallSnapshot receiver rule, applied now: our entry at the snapshot index has
+      // another term, so the suffix after it conflicts — discard it.
+      this.options.logger?.warn(`discarding ${entries.length} log entries after snapshot ${snap.index}: they conflict with it (term ${conflict.term} ≠ ${snap.term})`);
       entries = [];
-      discardedConflictingSuffix = true;
     }
     this.segments = segments;
     this.writtenHardState = hard;
@@ -231,7 +198,7 @@ export class FileStorage implements RaftStorage {
     const tail = segments[segments.length - 1];
     if (!tail) await this.startSegment(1);
     else await this.resumeSegment(tail, torn);
-    if (discardedConflictingSuffix && snap) {
+    if (conflict && snap) {
       // Make the discard durable, so entries appended from now on are not discarded with it.
       await this.enqueue([encodeTruncate(0, this.framing), encodeSnapshotMarker(snap.index, snap.term, this.framing)]);
     }
@@ -444,10 +411,14 @@ export class FileStorage implements RaftStorage {
     this.preallocate(this.segments[this.segments.length - 1]!);
   }
 
-  /** Durably writes the head (preamble, hard state, compaction floor) at the start of the active segment. */
+  /**
+   * Durably writes the head (preamble, hard state, compaction floor) at the start of the
+   * active segment, whose framing callers have made `this.framing`.
+   */
   private async writeHead(segment: SegmentInfo): Promise<void> {
     const prev = this.segments[this.segments.indexOf(segment) - 1];
-    const framing = segmentFraming(segment.seq);
+    const framing = this.framing;
+    if (framing.seq !== segment.seq) throw new StorageUsageError(`segment ${segment.seq} is not the active segment (${framing.seq})`);
     const head = [
       encodeSegmentPreamble({ seq: segment.seq, prevRecordsEnd: prev?.size ?? 0 }),
       encodeHardState(this.writtenHardState, framing),

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './fs-seam';
+export * from './log-replay';
 export * from './records';
 export * from './segment-scanner';
 export * from './snapshot-file';

@@ -1,6 +1,6 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { entries, FaultyFs, tempDir } from '../test/helpers';
+import { entries, FaultyFs, openStorage, tempDir, type Loaded } from '../test/helpers';
 import { StorageIOError, StorageUsageError, WalCorruptionError } from './errors';
 import { FileStorage, type FileStorageOptions } from './file-storage';
 import { nodeFileSystem } from './fs-seam';
@@ -8,10 +8,7 @@ import { scanSegments } from './segment-scanner';
 
 const options: FileStorageOptions = { segmentBytes: 64 * 1024, preallocateBytes: 8 * 1024 };
 
-async function open(dir: string, warnings: string[] = [], extra: FileStorageOptions = {}): Promise<{ s: FileStorage; state: Awaited<ReturnType<FileStorage['load']>> }> {
-  const s = await FileStorage.open(dir, { ...options, logger: { warn: (m) => warnings.push(m) }, ...extra });
-  return { s, state: await s.load() };
-}
+const open = (dir: string, warnings: string[] = [], extra: FileStorageOptions = {}): Promise<Loaded> => openStorage(dir, warnings, { ...options, ...extra });
 
 /** Where the records of the last segment end. */
 async function recordsEnd(dir: string): Promise<number> {

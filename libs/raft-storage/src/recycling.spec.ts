@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { SnapshotMeta } from '@raft/raft-core';
-import { entries, tempDir } from '../test/helpers';
+import { entries, openStorage, tempDir, type Loaded } from '../test/helpers';
 import { writeSegment } from '../test/segment-builder';
 import { StorageUsageError, WalCorruptionError } from './errors';
 import { FileStorage, type FileStorageOptions } from './file-storage';
@@ -12,10 +12,7 @@ const config = { voters: ['n1', 'n2', 'n3'], learners: [], outgoing: [] };
 const meta = (index: number, term: number): SnapshotMeta => ({ index, term, config });
 const SEGMENT = 4096;
 
-async function open(dir: string, warnings: string[] = [], opts: FileStorageOptions = {}): Promise<{ s: FileStorage; state: Awaited<ReturnType<FileStorage['load']>> }> {
-  const s = await FileStorage.open(dir, { segmentBytes: SEGMENT, logger: { warn: (m) => warnings.push(m) }, ...opts });
-  return { s, state: await s.load() };
-}
+const open = (dir: string, warnings: string[] = [], opts: FileStorageOptions = {}): Promise<Loaded> => openStorage(dir, warnings, { segmentBytes: SEGMENT, ...opts });
 
 async function snapshotAndCompact(s: FileStorage, index: number, term = 1): Promise<void> {
   const w = await s.createSnapshot(meta(index, term));

@@ -2,7 +2,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Entry } from '@raft/raft-core';
+import { FileStorage, type FileStorageOptions } from '../src/file-storage';
 import { nodeFileSystem, type FileSystem } from '../src/fs-seam';
+
+/** A FileStorage and what its `load()` recovered. */
+export interface Loaded {
+  readonly s: FileStorage;
+  readonly state: Awaited<ReturnType<FileStorage['load']>>;
+}
+
+/** Opens and loads a FileStorage under `dir`; what it logs as warnings goes to `warnings`. */
+export async function openStorage(dir: string, warnings: string[] = [], opts: FileStorageOptions = {}): Promise<Loaded> {
+  const s = await FileStorage.open(dir, { logger: { warn: (m) => warnings.push(m) }, ...opts });
+  return { s, state: await s.load() };
+}
+
+/** A seeded generator of numbers in [0, 1) (an LCG): a failing seed replays exactly. */
+export function seededRandom(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0), x / 2 ** 32);
+}
 
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'raft-storage-'));

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { HardState } from '@raft/raft-core';
-import { listSpares, nodeFileSystem, RecordType, scanSegments, SEGMENT_RE, WalCorruptionError, type FileSystem, type WalRecord } from '@raft/raft-storage';
+import { listSpares, LogReplay, nodeFileSystem, RecordType, scanSegments, SEGMENT_RE, WalCorruptionError, type FileSystem, type WalRecord } from '@raft/raft-storage';
 import { inspectSnapshots, type SnapshotFileReport } from './snapshots';
 
 /** One log entry of an entries record, as printed (its data is left out). */
@@ -120,40 +120,8 @@ export async function inspect(dir: string, options: { verify: boolean }, fs: Fil
 
   const records: RecordReport[] = [];
   const counts = { entry: 0, hardState: 0, truncate: 0, snapshot: 0 };
-  // The same replay as FileStorage.load(), entry by entry, over indexes and terms only: the
-  // log is first..last (empty when first is null; last is then the snapshot index).
-  let first: number | null = null;
-  let last = floor;
-  let hard: HardState = { term: 0, vote: null, commit: 0 };
-  /** Term of the WAL's own entry at the snapshot index, if it still has one, and where that entry is. */
-  let atFloor: { term: number; file: string; offset: number } | undefined;
-  const replay = (r: WalRecord, file: string, offset: number): void => {
-    switch (r.type) {
-      case RecordType.Entry:
-        for (const e of r.entries) {
-          if (e.index === floor) atFloor = { term: e.term, file, offset };
-          if (e.index <= floor) continue; // covered by the snapshot
-          if (e.index > last + 1 && options.verify) throw new WalCorruptionError(file, offset, `gap in log indexes: expected ${last + 1}, found ${e.index}`);
-          // An index at or below the last one replaces the suffix from there (load() filters, then appends).
-          if (first === null || e.index <= first) first = e.index;
-          last = e.index;
-        }
-        return;
-      case RecordType.HardState:
-        hard = r.hardState;
-        return;
-      case RecordType.Truncate:
-        last = Math.max(floor, Math.min(last, r.fromIndex - 1));
-        if (first !== null && last < first) first = null;
-        if (r.fromIndex <= floor) atFloor = undefined;
-        return;
-      case RecordType.Snapshot:
-        if (r.index > floor && options.verify) {
-          throw new WalCorruptionError(file, offset, `log was compacted to ${r.index} but the newest snapshot covers only ${floor}: the snapshot is missing`);
-        }
-        return;
-    }
-  };
+  // The replay FileStorage.load() runs; without `verify` it does not stop at a gap or a missing snapshot.
+  const replay = new LogReplay(floor, options.verify);
 
   let recovered: InspectReport['recovered'] = null;
   const scanned = new Map<string, { recordBytes: number; format: 1 | 2 }>();
@@ -163,24 +131,22 @@ export async function inspect(dir: string, options: { verify: boolean }, fs: Fil
       records.push(rep);
       if (rep.type === 'entries') counts.entry += rep.entries.length;
       else counts[rep.type]++;
-      replay(r, file, offset);
+      replay.apply(r, file, offset);
     });
     for (const seg of scan.segments) scanned.set(seg.path, { recordBytes: seg.size, format: seg.format });
     if (scan.torn) warnings.push({ file: scan.torn.file, offset: scan.torn.offset, reason: `torn final record (${scan.torn.droppedBytes} bytes): recovery truncates it` });
     const snapshot = snap.current;
-    if (snapshot && atFloor && atFloor.term !== snapshot.term) {
-      // As load(): a crash inside installSnapshot left our entry at the snapshot index with
-      // another term, so the suffix after it conflicts with the snapshot and is discarded.
-      const discarded = first === null ? 0 : last - first + 1;
+    const conflict = snapshot ? replay.conflictWithSnapshot(snapshot.term) : null;
+    let log = replay.entries;
+    if (snapshot && conflict) {
       warnings.push({
-        file: atFloor.file,
-        offset: atFloor.offset,
-        reason: `entry ${snapshot.index} has term ${atFloor.term} but the snapshot says ${snapshot.term}: recovery discards the ${discarded} log entries after it`,
+        file: conflict.file,
+        offset: conflict.offset,
+        reason: `entry ${snapshot.index} has term ${conflict.term} but the snapshot says ${snapshot.term}: recovery discards the ${log.length} log entries after it`,
       });
-      first = null;
-      last = floor;
+      log = [];
     }
-    recovered = { snapshotIndex: floor, firstIndex: first, lastIndex: last, hardState: hard };
+    recovered = { snapshotIndex: floor, firstIndex: log[0]?.index ?? null, lastIndex: log[log.length - 1]?.index ?? floor, hardState: replay.hardState };
   } catch (e) {
     if (!(e instanceof WalCorruptionError)) throw e;
     errors.push({ file: e.file, offset: e.offset, reason: e.reason });
