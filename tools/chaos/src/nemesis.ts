@@ -70,6 +70,8 @@ export class Nemesis {
       });
       await sleep(50);
     }
+    // Polls still in flight must not record a failover after the fault's record was logged.
+    found = true;
   }
 
   private async inject(kind: FaultKind): Promise<void> {
