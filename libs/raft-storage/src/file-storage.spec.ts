@@ -137,6 +137,8 @@ describe('FileStorage', () => {
       [null, [{ ...entries(3, 3)[0]!, data: 'text' as unknown as Uint8Array }], 'save: entry 1 of 1: data must be a Uint8Array'],
       [{ term: 1.5, vote: null, commit: 0 }, entries(3, 3), 'save: hard state term must be a non-negative safe integer, got 1.5'],
       [{ term: 1, vote: 7 as unknown as string, commit: 0 }, [], 'save: hard state vote must be a string or null'],
+      [{ term: 1, vote: '', commit: 0 }, entries(3, 3), 'save: hard state vote must be a node id or null, got an empty string'],
+      [{ term: 1, vote: 'n'.repeat(0x10000), commit: 0 }, entries(3, 3), 'save: hard state vote must be at most 65535 bytes of UTF-8'],
     ];
     for (const [hard, list, message] of cases) {
       const error = (await s.save(hard, list).catch((e: unknown) => e)) as StorageUsageError;

@@ -89,11 +89,17 @@ function entryProblem(e: Entry, index: number): string | null {
   return null;
 }
 
+/** Longest vote (node id) a hard state record can hold, in UTF-8 bytes. */
+const MAX_VOTE_BYTES = 0xffff;
+
 /** Why `h` cannot be saved, or null if it can. */
 function hardStateProblem(h: HardState): string | null {
   if (!Number.isSafeInteger(h.term) || h.term < 0) return `hard state term must be a non-negative safe integer, got ${String(h.term)}`;
   if (!Number.isSafeInteger(h.commit) || h.commit < 0) return `hard state commit must be a non-negative safe integer, got ${String(h.commit)}`;
   if (h.vote !== null && typeof h.vote !== 'string') return 'hard state vote must be a string or null';
+  // The record stores "no vote" as an empty vote, and its length in 16 bits.
+  if (h.vote === '') return 'hard state vote must be a node id or null, got an empty string';
+  if (h.vote !== null && Buffer.byteLength(h.vote, 'utf8') > MAX_VOTE_BYTES) return `hard state vote must be at most ${MAX_VOTE_BYTES} bytes of UTF-8`;
   return null;
 }
 

@@ -125,10 +125,12 @@ export async function inspect(dir: string, options: { verify: boolean }, fs: Fil
 
   let recovered: InspectReport['recovered'] = null;
   const scanned = new Map<string, { recordBytes: number; format: 1 | 2 }>();
+  const recordsPerFile = new Map<string, number>();
   try {
     const scan = await scanSegments(fs, join(dir, 'wal'), (r, file, offset, size) => {
       const rep = describeRecord(r, file, offset, size);
       records.push(rep);
+      recordsPerFile.set(file, (recordsPerFile.get(file) ?? 0) + 1);
       if (rep.type === 'entries') counts.entry += rep.entries.length;
       else counts[rep.type]++;
       replay.apply(r, file, offset);
@@ -156,7 +158,7 @@ export async function inspect(dir: string, options: { verify: boolean }, fs: Fil
   for (const name of (await fs.readdir(walDir)).filter((n) => SEGMENT_RE.test(n)).sort()) {
     const file = join(walDir, name);
     const seg = scanned.get(file);
-    segments.push({ file, bytes: await fs.size(file), format: seg?.format ?? null, recordBytes: seg?.recordBytes ?? null, records: records.filter((r) => r.file === file).length });
+    segments.push({ file, bytes: await fs.size(file), format: seg?.format ?? null, recordBytes: seg?.recordBytes ?? null, records: recordsPerFile.get(file) ?? 0 });
   }
   const spares: SpareReport[] = [];
   for (const file of await listSpares(fs, walDir)) spares.push({ file, bytes: await fs.size(file) });
